@@ -1,0 +1,92 @@
+package io.switchboard.core.config;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Secondary;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+
+/**
+ * Builds the SDK clients once per container, with an explicit region, credentials provider and the one
+ * light HTTP client (URLConnection), which keeps cold starts short. {@code AWS_ENDPOINT_URL} points every
+ * client at a local or LocalStack endpoint.
+ */
+@Factory
+public class AwsClientFactory {
+
+    /** Webhooks must answer fast; a store that does not answer within this is treated as down (5xx). */
+    static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    @Singleton
+    @Secondary
+    Settings environmentSettings() {
+        return Settings.environment();
+    }
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    DynamoDbClient dynamoDb(Settings settings, List<ExecutionInterceptor> interceptors) {
+        return configure(DynamoDbClient.builder(), settings, interceptors).build();
+    }
+
+    @Singleton
+    Secrets secrets(Settings settings, List<ExecutionInterceptor> interceptors, Clock clock) {
+        return new Secrets(settings, secretId -> {
+            try (SecretsManagerClient client = configure(SecretsManagerClient.builder(), settings, interceptors).build()) {
+                return client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
+            }
+        }, clock);
+    }
+
+    /** Applies region, credentials, endpoint, HTTP client and timeouts to any SDK client builder. */
+    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, Settings settings,
+                                                                    List<ExecutionInterceptor> interceptors) {
+        builder.region(Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1")))
+                .credentialsProvider(credentials(settings))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(API_CALL_TIMEOUT)
+                        .executionInterceptors(List.copyOf(interceptors))
+                        .build());
+        settings.get(Settings.AWS_ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+            sync.httpClientBuilder(UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(2))
+                    .socketTimeout(Duration.ofSeconds(4)));
+        }
+        return builder;
+    }
+
+    private static AwsCredentialsProvider credentials(Settings settings) {
+        var accessKey = settings.get("AWS_ACCESS_KEY_ID");
+        var secretKey = settings.get("AWS_SECRET_ACCESS_KEY");
+        if (settings.get(Settings.AWS_ENDPOINT_URL).isPresent()) {
+            // Local endpoints accept any key; an explicit one (LocalStack account scoping) is honoured.
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    accessKey.orElse("local"), secretKey.orElse("local")));
+        }
+        if (accessKey.isPresent() && secretKey.isPresent()) {
+            // On Lambda these rotate (and change after a SnapStart restore): read them at each call.
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

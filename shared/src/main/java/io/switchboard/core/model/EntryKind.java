@@ -1,0 +1,37 @@
+package io.switchboard.core.model;
+
+/**
+ * What a conversation entry is. Channel-specific details (a location's coordinates, a button's payload)
+ * live in the entry's {@code details}; the kind says how a helpdesk should show it.
+ */
+public enum EntryKind {
+    MESSAGE("message"),
+    REACTION("reaction"),
+    LOCATION("location"),
+    CONTACTS("contacts"),
+    INTERACTIVE_REPLY("interactive_reply"),
+    SYSTEM("system"),
+    CALL("call"),
+    VOICEMAIL("voicemail"),
+    /** A payload type Switchboard does not understand yet: kept whole in details.raw, never dropped. */
+    UNSUPPORTED("unsupported");
+
+    private final String wireName;
+
+    EntryKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static EntryKind fromWire(String name) {
+        for (EntryKind kind : values()) {
+            if (kind.wireName.equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown entry kind: " + name);
+    }
+}

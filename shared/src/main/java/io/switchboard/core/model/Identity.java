@@ -1,0 +1,93 @@
+package io.switchboard.core.model;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A normalized key that points to one customer: {@code phone:+14155550100}, {@code email:ann@example.com},
+ * {@code messenger:<pageId>:<psid>}, {@code instagram:<accountId>:<igsid>}, {@code whatsapp-user:<id>}.
+ * WhatsApp, SMS and voice share the phone key, so the same number meets in one customer.
+ */
+public record Identity(String key) {
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    public Identity {
+        Objects.requireNonNull(key, "key");
+        if (key.indexOf(':') < 1) {
+            throw new IllegalArgumentException("identity key needs a type prefix: " + key);
+        }
+    }
+
+    /**
+     * A phone identity in E.164. Accepts WhatsApp's digits without '+', Twilio's "+1..." and
+     * "whatsapp:+1..." forms.
+     *
+     * @throws InvalidIdentityException when the text is not a possible international number
+     */
+    public static Identity phone(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidIdentityException("phone number is missing");
+        }
+        String text = raw.trim();
+        int colon = text.indexOf(':');
+        if (colon >= 0) {
+            text = text.substring(colon + 1).trim();
+        }
+        if (!text.startsWith("+")) {
+            text = "+" + text;
+        }
+        try {
+            PhoneNumber number = PHONES.parse(text, "ZZ");
+            if (!PHONES.isPossibleNumber(number)) {
+                throw new InvalidIdentityException("not a possible phone number");
+            }
+            return new Identity("phone:" + PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            throw new InvalidIdentityException("not a phone number: " + e.getErrorType());
+        }
+    }
+
+    public static Identity email(String address) {
+        if (address == null || address.isBlank() || !address.contains("@")) {
+            throw new InvalidIdentityException("not an email address");
+        }
+        return new Identity("email:" + address.trim().toLowerCase(Locale.ROOT));
+    }
+
+    public static Identity messenger(String pageId, String psid) {
+        return new Identity("messenger:" + requireId(pageId, "page id") + ":" + requireId(psid, "psid"));
+    }
+
+    public static Identity instagram(String accountId, String igsid) {
+        return new Identity("instagram:" + requireId(accountId, "account id") + ":" + requireId(igsid, "igsid"));
+    }
+
+    /** WhatsApp's business-scoped user id, for payloads that carry no phone number. */
+    public static Identity whatsappUser(String userId) {
+        return new Identity("whatsapp-user:" + requireId(userId, "user id"));
+    }
+
+    public String type() {
+        return key.substring(0, key.indexOf(':'));
+    }
+
+    public String value() {
+        return key.substring(key.indexOf(':') + 1);
+    }
+
+    private static String requireId(String id, String what) {
+        if (id == null || id.isBlank()) {
+            throw new InvalidIdentityException(what + " is missing");
+        }
+        return id.trim();
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}
