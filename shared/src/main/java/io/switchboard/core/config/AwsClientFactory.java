@@ -45,20 +45,24 @@ public class AwsClientFactory {
 
     @Singleton
     DynamoDbClient dynamoDb(Settings settings, List<ExecutionInterceptor> interceptors) {
-        return configure(DynamoDbClient.builder(), settings, interceptors).build();
+        return configure(DynamoDbClient.builder(), "DYNAMODB", settings, interceptors).build();
     }
 
     @Singleton
     Secrets secrets(Settings settings, List<ExecutionInterceptor> interceptors, Clock clock) {
         return new Secrets(settings, secretId -> {
-            try (SecretsManagerClient client = configure(SecretsManagerClient.builder(), settings, interceptors).build()) {
+            try (SecretsManagerClient client = configure(SecretsManagerClient.builder(), "SECRETS_MANAGER", settings, interceptors).build()) {
                 return client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
             }
         }, clock);
     }
 
-    /** Applies region, credentials, endpoint, HTTP client and timeouts to any SDK client builder. */
-    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, Settings settings,
+    /**
+     * Applies region, credentials, endpoint, HTTP client and timeouts to any SDK client builder. The endpoint
+     * follows the SDK's own convention: {@code AWS_ENDPOINT_URL_<SERVICE>} (e.g. AWS_ENDPOINT_URL_DYNAMODB),
+     * else {@code AWS_ENDPOINT_URL}.
+     */
+    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String serviceEnvName, Settings settings,
                                                                     List<ExecutionInterceptor> interceptors) {
         builder.region(Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1")))
                 .credentialsProvider(credentials(settings))
@@ -66,7 +70,7 @@ public class AwsClientFactory {
                         .apiCallTimeout(API_CALL_TIMEOUT)
                         .executionInterceptors(List.copyOf(interceptors))
                         .build());
-        settings.get(Settings.AWS_ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
+        endpoint(settings, serviceEnvName).map(URI::create).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
             sync.httpClientBuilder(UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(2))
@@ -75,10 +79,14 @@ public class AwsClientFactory {
         return builder;
     }
 
+    private static java.util.Optional<String> endpoint(Settings settings, String serviceEnvName) {
+        return settings.get(Settings.AWS_ENDPOINT_URL + "_" + serviceEnvName).or(() -> settings.get(Settings.AWS_ENDPOINT_URL));
+    }
+
     private static AwsCredentialsProvider credentials(Settings settings) {
         var accessKey = settings.get("AWS_ACCESS_KEY_ID");
         var secretKey = settings.get("AWS_SECRET_ACCESS_KEY");
-        if (settings.get(Settings.AWS_ENDPOINT_URL).isPresent()) {
+        if (endpoint(settings, "DYNAMODB").isPresent() || endpoint(settings, "SQS").isPresent()) {
             // Local endpoints accept any key; an explicit one (LocalStack account scoping) is honoured.
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(
                     accessKey.orElse("local"), secretKey.orElse("local")));

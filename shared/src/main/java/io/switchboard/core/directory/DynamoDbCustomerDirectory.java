@@ -1,0 +1,176 @@
+package io.switchboard.core.directory;
+
+import io.micronaut.context.annotation.Secondary;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.store.LogItems;
+import io.switchboard.core.store.Transactions;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The customer directory on DynamoDB. The customers table maps each identity key to a customer id; the
+ * customer record itself lives in the conversation log table (see {@link LogItems}).
+ *
+ * <p>First contact claims the identity with {@code attribute_not_exists} in the same transaction that
+ * creates the customer record, so racing deliveries create exactly one customer: the losers' transactions
+ * are cancelled, and they re-read and use the winner. An identity, once claimed, never points elsewhere, so
+ * a warm container caches identity to customer id and saves a read per webhook.
+ */
+@Singleton
+@Secondary
+public class DynamoDbCustomerDirectory implements CustomerDirectory {
+
+    static final String IDENTITY = "identity";
+    static final String CUSTOMER_ID = "customerId";
+    static final String CREATED_AT = "createdAt";
+    private static final int CACHE_SIZE = 10_000;
+
+    private final DynamoDbClient dynamoDb;
+    private final String customersTable;
+    private final String logTable;
+    private final Map<String, String> customerIdByIdentity = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > CACHE_SIZE;
+                }
+            });
+
+    public DynamoDbCustomerDirectory(DynamoDbClient dynamoDb, Settings settings) {
+        this.dynamoDb = dynamoDb;
+        this.customersTable = settings.require(Settings.CUSTOMERS_TABLE);
+        this.logTable = settings.require(Settings.CONVERSATION_LOG_TABLE);
+    }
+
+    @Override
+    public Resolution resolve(Identity identity, String profileName, String source, Instant at) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<String> known = customerIdOf(identity);
+            if (known.isPresent()) {
+                Customer customer = get(known.get()).orElseThrow(() -> new IllegalStateException(
+                        "identity points to a customer without a record: " + known.get()));
+                return new Resolution(fillDisplayName(customer, profileName), false);
+            }
+            Customer created = new Customer(UUID.randomUUID().toString(), blankToNull(profileName),
+                    List.of(identity.key()), at, source, null);
+            try {
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable)
+                                .item(identityItem(identity, created.id(), at))
+                                .conditionExpression("attribute_not_exists(#identity)")
+                                .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
+                        TransactWriteItem.builder().put(Put.builder().tableName(logTable)
+                                .item(LogItems.customerItem(created))
+                                .conditionExpression("attribute_not_exists(#sk)")
+                                .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build()
+                ).build());
+                customerIdByIdentity.put(identity.key(), created.id());
+                return new Resolution(created, true);
+            } catch (TransactionCanceledException lost) {
+                // Another delivery claimed the identity first (condition failed) or is claiming it right now
+                // (transaction conflict): read again and use the winner.
+                Transactions.pauseOrGiveUp(attempt, "customer creation");
+            }
+        }
+    }
+
+    @Override
+    public Optional<Customer> get(String customerId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(logTable)
+                .key(LogItems.key(customerId, LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LogItems.customerFrom(item));
+    }
+
+    @Override
+    public String link(Customer customer, Identity added, Instant at) {
+        if (customer.identities().contains(added.key())) {
+            return customer.id();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable)
+                                .item(identityItem(added, customer.id(), at))
+                                .conditionExpression("attribute_not_exists(#identity)")
+                                .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
+                        TransactWriteItem.builder().update(Update.builder().tableName(logTable)
+                                .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
+                                .updateExpression("SET #identities = list_append(#identities, :added)")
+                                .conditionExpression("attribute_exists(#sk)")
+                                .expressionAttributeNames(Map.of("#identities", LogItems.IDENTITIES, "#sk", LogItems.SK))
+                                .expressionAttributeValues(Map.of(":added",
+                                        AttributeValue.fromL(List.of(LogItems.s(added.key())))))
+                                .build()).build()
+                ).build());
+                customerIdByIdentity.put(added.key(), customer.id());
+                return customer.id();
+            } catch (TransactionCanceledException cancelled) {
+                if (Transactions.conditionFailed(cancelled, 0)) {
+                    return customerIdOf(added).orElseThrow();
+                }
+                Transactions.pauseOrGiveUp(attempt, "identity link");
+            }
+        }
+    }
+
+    private Optional<String> customerIdOf(Identity identity) {
+        String cached = customerIdByIdentity.get(identity.key());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(customersTable)
+                .key(Map.of(IDENTITY, LogItems.s(identity.key()))).consistentRead(true).build()).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        String customerId = item.get(CUSTOMER_ID).s();
+        customerIdByIdentity.put(identity.key(), customerId);
+        return Optional.of(customerId);
+    }
+
+    private Customer fillDisplayName(Customer customer, String profileName) {
+        if (customer.hasDisplayName() || blankToNull(profileName) == null) {
+            return customer;
+        }
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder().tableName(logTable)
+                    .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
+                    .updateExpression("SET #name = :name")
+                    .conditionExpression("attribute_exists(#sk) AND attribute_not_exists(#name)")
+                    .expressionAttributeNames(Map.of("#name", LogItems.DISPLAY_NAME, "#sk", LogItems.SK))
+                    .expressionAttributeValues(Map.of(":name", LogItems.s(profileName.trim())))
+                    .build());
+            return new Customer(customer.id(), profileName.trim(), customer.identities(), customer.createdAt(),
+                    customer.source(), customer.openConversation());
+        } catch (ConditionalCheckFailedException nameSetMeanwhile) {
+            return get(customer.id()).orElse(customer);
+        }
+    }
+
+    private static Map<String, AttributeValue> identityItem(Identity identity, String customerId, Instant at) {
+        return Map.of(IDENTITY, LogItems.s(identity.key()), CUSTOMER_ID, LogItems.s(customerId),
+                CREATED_AT, LogItems.s(LogItems.time(at)));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

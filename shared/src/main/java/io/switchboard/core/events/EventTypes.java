@@ -1,0 +1,17 @@
+package io.switchboard.core.events;
+
+/** The event types of the contract with helpdesks. */
+public final class EventTypes {
+
+    public static final String CUSTOMER_CREATED = "switchboard.customer.created";
+    public static final String CONVERSATION_OPENED = "switchboard.conversation.opened";
+    public static final String MESSAGE_RECEIVED = "switchboard.message.received";
+    public static final String MESSAGE_SENT = "switchboard.message.sent";
+    public static final String MESSAGE_STATUS = "switchboard.message.status";
+    public static final String CALL_STARTED = "switchboard.call.started";
+    public static final String CALL_ENDED = "switchboard.call.ended";
+    public static final String VOICEMAIL_RECEIVED = "switchboard.voicemail.received";
+
+    private EventTypes() {
+    }
+}

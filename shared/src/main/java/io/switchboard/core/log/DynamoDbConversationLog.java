@@ -1,0 +1,240 @@
+package io.switchboard.core.log;
+
+import io.micronaut.context.annotation.Secondary;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.json.Json;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Direction;
+import io.switchboard.core.model.EntryKind;
+import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.model.StatusChange;
+import io.switchboard.core.store.Expressions;
+import io.switchboard.core.store.LogItems;
+import io.switchboard.core.store.Transactions;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The conversation log on DynamoDB (layout in {@link LogItems}).
+ *
+ * <p>Appends are conditional on the entry not existing yet (its id derives from channel + provider message
+ * id), so a retried delivery writes nothing and the stream announces nothing new. When the entry changes
+ * the customer's open conversation, the entry and the customer record are written in one transaction, the
+ * customer record conditioned on the conversation it was read with (optimistic locking); otherwise the entry
+ * is one conditional write. Statuses are conditional on a lower rank, so they never move backwards.
+ */
+@Singleton
+@Secondary
+public class DynamoDbConversationLog implements ConversationLog {
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final ConversationPolicy policy;
+
+    public DynamoDbConversationLog(DynamoDbClient dynamoDb, Settings settings, ConversationPolicy policy) {
+        this.dynamoDb = dynamoDb;
+        this.table = settings.require(Settings.CONVERSATION_LOG_TABLE);
+        this.policy = policy;
+    }
+
+    @Override
+    public AppendOutcome append(Customer customer, ConversationEntry entry) {
+        return write(customer, entry, true);
+    }
+
+    @Override
+    public StatusOutcome applyStatus(Customer customer, StatusChange change) {
+        for (int attempt = 1; ; attempt++) {
+            Expressions update = new Expressions()
+                    .set(LogItems.STATUS, LogItems.s(change.status().wireName()))
+                    .set(LogItems.STATUS_RANK, LogItems.n(change.status().rank()))
+                    .set(LogItems.STATUS_AT, LogItems.s(LogItems.time(change.at())));
+            if (!change.error().isEmpty()) {
+                update.set(LogItems.STATUS_ERROR, LogItems.s(Json.write(change.error())));
+            }
+            String condition = "attribute_exists(" + update.name(LogItems.SK) + ") AND (attribute_not_exists("
+                    + update.name(LogItems.STATUS_RANK) + ") OR " + update.name(LogItems.STATUS_RANK) + " < :statusRank)";
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table)
+                        .key(LogItems.key(customer.id(), LogItems.entrySk(change.entryId())))
+                        .updateExpression(update.update())
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(update.names())
+                        .expressionAttributeValues(update.values())
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .build());
+                return StatusOutcome.APPLIED;
+            } catch (ConditionalCheckFailedException notApplied) {
+                if (entryExists(customer.id(), change.entryId(), notApplied)) {
+                    return StatusOutcome.STALE;
+                }
+            }
+            // The log has never seen this message (sent by another system, or its webhook is still on the
+            // way): keep it as an outbound placeholder that the message can fill in and later statuses attach to.
+            ConversationEntry placeholder = ConversationEntry.builder(change.channel(), change.providerMessageId())
+                    .source(change.source())
+                    .direction(Direction.OUTBOUND)
+                    .kind(EntryKind.MESSAGE)
+                    .occurredAt(change.at())
+                    .status(change.status(), change.at())
+                    .placeholder(true)
+                    .build();
+            if (write(customer, placeholder, false) == AppendOutcome.APPENDED) {
+                return StatusOutcome.PLACEHOLDER_CREATED;
+            }
+            // Created meanwhile by the message itself or another status: apply the status to it.
+            Transactions.pauseOrGiveUp(attempt, "status update");
+        }
+    }
+
+    @Override
+    public List<ConversationEntry> history(String customerId, int limit) {
+        List<Map<String, AttributeValue>> items = dynamoDb.query(QueryRequest.builder().tableName(table)
+                .indexName(LogItems.BY_TIME_INDEX)
+                .keyConditionExpression("#customerId = :customerId")
+                .expressionAttributeNames(Map.of("#customerId", LogItems.CUSTOMER_ID))
+                .expressionAttributeValues(Map.of(":customerId", LogItems.s(customerId)))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(limit)
+                .build()).items();
+        List<ConversationEntry> entries = new ArrayList<>(items.size());
+        for (Map<String, AttributeValue> item : items) {
+            entries.add(LogItems.entryFrom(item));
+        }
+        Collections.reverse(entries);
+        return entries;
+    }
+
+    @Override
+    public Optional<ConversationEntry> find(String customerId, String entryId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table)
+                .key(LogItems.key(customerId, LogItems.entrySk(entryId))).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LogItems.entryFrom(item));
+    }
+
+    /**
+     * Writes a new entry (or fills in a placeholder when {@code fillsPlaceholder}), in the customer's open
+     * conversation or a new one.
+     */
+    private AppendOutcome write(Customer customer, ConversationEntry entry, boolean fillsPlaceholder) {
+        Customer current = customer;
+        for (int attempt = 1; ; attempt++) {
+            ConversationPolicy.Decision decision = policy.decide(current.openConversation(), entry.occurredAt(), entry.id());
+            Update entryWrite = entryWrite(current.id(), entry.inConversation(decision.conversationId(), decision.opens()),
+                    fillsPlaceholder);
+            try {
+                if (!decision.updatesCustomer()) {
+                    dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table).key(entryWrite.key())
+                            .updateExpression(entryWrite.updateExpression())
+                            .conditionExpression(entryWrite.conditionExpression())
+                            .expressionAttributeNames(entryWrite.expressionAttributeNames())
+                            .expressionAttributeValues(entryWrite.expressionAttributeValues())
+                            .build());
+                    return AppendOutcome.APPENDED;
+                }
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                        TransactWriteItem.builder().update(entryWrite).build(),
+                        TransactWriteItem.builder().update(customerWrite(current, decision)).build()).build());
+                return AppendOutcome.APPENDED;
+            } catch (ConditionalCheckFailedException exists) {
+                return AppendOutcome.DUPLICATE;
+            } catch (TransactionCanceledException cancelled) {
+                if (Transactions.conditionFailed(cancelled, 0)) {
+                    return AppendOutcome.DUPLICATE;
+                }
+                if (Transactions.conditionFailed(cancelled, 1)) {
+                    // The customer's conversation moved on since we read it: decide again on a fresh read.
+                    current = reloadCustomer(current);
+                }
+                Transactions.pauseOrGiveUp(attempt, "append");
+            }
+        }
+    }
+
+    private Update entryWrite(String customerId, ConversationEntry entry, boolean fillsPlaceholder) {
+        Expressions update = new Expressions();
+        Map<String, AttributeValue> attributes = LogItems.entryAttributes(entry);
+        attributes.forEach((name, value) -> {
+            // A placeholder already sits in a conversation; filling it in keeps it there.
+            if (name.equals(LogItems.CONVERSATION_ID) || name.equals(LogItems.OPENS_CONVERSATION)) {
+                update.setIfAbsent(name, value);
+            } else {
+                update.set(name, value);
+            }
+        });
+        if (entry.status() != null) {
+            // Statuses only move forward: a placeholder's status may already be further along.
+            update.setIfAbsent(LogItems.STATUS, LogItems.s(entry.status().wireName()));
+            update.setIfAbsent(LogItems.STATUS_RANK, LogItems.n(entry.status().rank()));
+            update.setIfAbsent(LogItems.STATUS_AT, LogItems.s(LogItems.time(entry.statusAt())));
+        }
+        if (entry.placeholder()) {
+            update.set(LogItems.PLACEHOLDER, AttributeValue.fromBool(true));
+        } else {
+            update.remove(LogItems.PLACEHOLDER);
+        }
+        String sk = update.name(LogItems.SK);
+        String condition = fillsPlaceholder
+                ? "attribute_not_exists(" + sk + ") OR " + update.name(LogItems.PLACEHOLDER) + " = " + update.value("isPlaceholder", AttributeValue.fromBool(true))
+                : "attribute_not_exists(" + sk + ")";
+        return Update.builder().tableName(table)
+                .key(LogItems.key(customerId, LogItems.entrySk(entry.id())))
+                .updateExpression(update.update())
+                .conditionExpression(condition)
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values())
+                .build();
+    }
+
+    private Update customerWrite(Customer customer, ConversationPolicy.Decision decision) {
+        Expressions update = new Expressions()
+                .set(LogItems.CONVERSATION_ID, LogItems.s(decision.conversationId()))
+                .set(LogItems.LAST_ACTIVITY_AT, LogItems.s(LogItems.time(decision.lastActivityAt())));
+        String conversation = update.name(LogItems.CONVERSATION_ID);
+        OpenConversation open = customer.openConversation();
+        // Conditioned on the conversation we decided from: if a racing entry changed it, we decide again.
+        String condition = open == null
+                ? "attribute_exists(" + update.name(LogItems.SK) + ") AND attribute_not_exists(" + conversation + ")"
+                : conversation + " = " + update.value("readConversationId", LogItems.s(open.id()));
+        return Update.builder().tableName(table)
+                .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
+                .updateExpression(update.update())
+                .conditionExpression(condition)
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values())
+                .build();
+    }
+
+    private Customer reloadCustomer(Customer stale) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table)
+                .key(LogItems.key(stale.id(), LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
+        if (item == null || item.isEmpty()) {
+            throw new IllegalStateException("customer record vanished: " + stale.id());
+        }
+        return LogItems.customerFrom(item);
+    }
+
+    private boolean entryExists(String customerId, String entryId, ConditionalCheckFailedException failure) {
+        if (failure.hasItem() && !failure.item().isEmpty()) {
+            return true;
+        }
+        return find(customerId, entryId).isPresent();
+    }
+}

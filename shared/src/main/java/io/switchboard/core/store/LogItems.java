@@ -1,0 +1,222 @@
+package io.switchboard.core.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
+import io.switchboard.core.model.Direction;
+import io.switchboard.core.model.EntryKind;
+import io.switchboard.core.model.OpenConversation;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Layout of the conversation log table. Partition = customer id; in it the customer record (sort key
+ * {@value #CUSTOMER_SK}) and one item per entry (sort key {@code entry#<entryId>}). The customer record lives
+ * in the log partition on purpose: the stream then carries "customer created" before the customer's first
+ * entry, and the open conversation is updated in the same transaction as the entry. The local secondary
+ * index {@value #BY_TIME_INDEX} orders a customer's entries by provider time ({@code timeKey}).
+ */
+public final class LogItems {
+
+    public static final String CUSTOMER_ID = "customerId";
+    public static final String SK = "sk";
+    public static final String TIME_KEY = "timeKey";
+    public static final String RECORD_TYPE = "recordType";
+    public static final String BY_TIME_INDEX = "byTime";
+    public static final String CUSTOMER_SK = "customer";
+    public static final String ENTRY_SK_PREFIX = "entry#";
+    public static final String TYPE_CUSTOMER = "customer";
+    public static final String TYPE_ENTRY = "entry";
+
+    // customer record
+    public static final String DISPLAY_NAME = "displayName";
+    public static final String IDENTITIES = "identities";
+    public static final String CREATED_AT = "createdAt";
+    public static final String SOURCE = "source";
+    public static final String CONVERSATION_ID = "conversationId";
+    public static final String LAST_ACTIVITY_AT = "lastActivityAt";
+
+    // entry
+    public static final String ENTRY_ID = "entryId";
+    public static final String CHANNEL = "channel";
+    public static final String DIRECTION = "direction";
+    public static final String KIND = "kind";
+    public static final String OCCURRED_AT = "occurredAt";
+    public static final String TEXT = "text";
+    public static final String ATTACHMENTS = "attachments";
+    public static final String PROVIDER_MESSAGE_ID = "providerMessageId";
+    public static final String REPLY_TO = "replyTo";
+    public static final String OPENS_CONVERSATION = "opensConversation";
+    public static final String STATUS = "status";
+    public static final String STATUS_RANK = "statusRank";
+    public static final String STATUS_AT = "statusAt";
+    public static final String STATUS_ERROR = "statusError";
+    public static final String DETAILS = "details";
+    public static final String PLACEHOLDER = "placeholder";
+
+    /** Fixed width, so that text order is time order. */
+    private static final DateTimeFormatter SORTABLE_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private LogItems() {
+    }
+
+    public static String entrySk(String entryId) {
+        return ENTRY_SK_PREFIX + entryId;
+    }
+
+    public static String time(Instant instant) {
+        return SORTABLE_TIME.format(instant);
+    }
+
+    public static String timeKey(Instant occurredAt, String entryId) {
+        return time(occurredAt) + "#" + entryId;
+    }
+
+    public static Map<String, AttributeValue> key(String customerId, String sk) {
+        return Map.of(CUSTOMER_ID, s(customerId), SK, s(sk));
+    }
+
+    public static boolean isCustomer(Map<String, AttributeValue> item) {
+        return item != null && TYPE_CUSTOMER.equals(string(item, RECORD_TYPE));
+    }
+
+    public static boolean isEntry(Map<String, AttributeValue> item) {
+        return item != null && TYPE_ENTRY.equals(string(item, RECORD_TYPE));
+    }
+
+    /** The attributes a new customer record is written with. */
+    public static Map<String, AttributeValue> customerItem(Customer customer) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(key(customer.id(), CUSTOMER_SK));
+        item.put(RECORD_TYPE, s(TYPE_CUSTOMER));
+        if (customer.hasDisplayName()) {
+            item.put(DISPLAY_NAME, s(customer.displayName()));
+        }
+        item.put(IDENTITIES, AttributeValue.fromL(customer.identities().stream().map(LogItems::s).toList()));
+        item.put(CREATED_AT, s(time(customer.createdAt())));
+        item.put(SOURCE, s(customer.source()));
+        return item;
+    }
+
+    public static Customer customerFrom(Map<String, AttributeValue> item) {
+        List<String> identities = new ArrayList<>();
+        AttributeValue list = item.get(IDENTITIES);
+        if (list != null && list.hasL()) {
+            list.l().forEach(value -> identities.add(value.s()));
+        }
+        String conversationId = string(item, CONVERSATION_ID);
+        String lastActivity = string(item, LAST_ACTIVITY_AT);
+        OpenConversation open = conversationId == null || lastActivity == null
+                ? null : new OpenConversation(conversationId, Instant.parse(lastActivity));
+        return new Customer(string(item, CUSTOMER_ID), string(item, DISPLAY_NAME), identities,
+                instant(item, CREATED_AT), string(item, SOURCE), open);
+    }
+
+    /** Every attribute of an entry except its key, for an upsert. Absent values are left out. */
+    public static Map<String, AttributeValue> entryAttributes(ConversationEntry entry) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(RECORD_TYPE, s(TYPE_ENTRY));
+        item.put(ENTRY_ID, s(entry.id()));
+        item.put(CHANNEL, s(entry.channel().wireName()));
+        item.put(SOURCE, s(entry.source()));
+        item.put(DIRECTION, s(entry.direction().wireName()));
+        item.put(KIND, s(entry.kind().wireName()));
+        item.put(OCCURRED_AT, s(time(entry.occurredAt())));
+        item.put(TIME_KEY, s(timeKey(entry.occurredAt(), entry.id())));
+        item.put(PROVIDER_MESSAGE_ID, s(entry.providerMessageId()));
+        putIfPresent(item, TEXT, entry.text());
+        if (!entry.attachments().isEmpty()) {
+            item.put(ATTACHMENTS, s(Json.write(entry.attachments())));
+        }
+        putIfPresent(item, REPLY_TO, entry.replyTo());
+        putIfPresent(item, CONVERSATION_ID, entry.conversationId());
+        item.put(OPENS_CONVERSATION, AttributeValue.fromBool(entry.opensConversation()));
+        if (!entry.details().isEmpty()) {
+            item.put(DETAILS, s(Json.write(entry.details())));
+        }
+        return item;
+    }
+
+    public static ConversationEntry entryFrom(Map<String, AttributeValue> item) {
+        List<Attachment> attachments = item.containsKey(ATTACHMENTS)
+                ? read(string(item, ATTACHMENTS), new TypeReference<List<Attachment>>() { }) : List.of();
+        Map<String, Object> details = item.containsKey(DETAILS)
+                ? read(string(item, DETAILS), new TypeReference<Map<String, Object>>() { }) : Map.of();
+        String status = string(item, STATUS);
+        return new ConversationEntry(
+                string(item, ENTRY_ID),
+                Channel.fromWire(string(item, CHANNEL)),
+                string(item, SOURCE),
+                Direction.fromWire(string(item, DIRECTION)),
+                EntryKind.fromWire(string(item, KIND)),
+                instant(item, OCCURRED_AT),
+                string(item, TEXT),
+                attachments,
+                string(item, PROVIDER_MESSAGE_ID),
+                string(item, REPLY_TO),
+                string(item, CONVERSATION_ID),
+                bool(item, OPENS_CONVERSATION),
+                status == null ? null : DeliveryStatus.fromWire(status),
+                instant(item, STATUS_AT),
+                details,
+                bool(item, PLACEHOLDER));
+    }
+
+    /** Provider error details of a failed status, if any. */
+    public static Map<String, Object> statusError(Map<String, AttributeValue> item) {
+        return item.containsKey(STATUS_ERROR)
+                ? read(string(item, STATUS_ERROR), new TypeReference<Map<String, Object>>() { }) : Map.of();
+    }
+
+    public static int statusRank(Map<String, AttributeValue> item) {
+        AttributeValue rank = item == null ? null : item.get(STATUS_RANK);
+        return rank == null || rank.n() == null ? 0 : Integer.parseInt(rank.n());
+    }
+
+    public static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    public static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    public static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    public static boolean bool(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value != null && Boolean.TRUE.equals(value.bool());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = string(item, name);
+        return value == null ? null : Instant.parse(value);
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, s(value));
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored JSON attribute is unreadable", e);
+        }
+    }
+}

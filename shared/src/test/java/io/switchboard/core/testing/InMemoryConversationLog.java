@@ -1,0 +1,78 @@
+package io.switchboard.core.testing;
+
+import io.switchboard.core.log.ConversationLog;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
+import io.switchboard.core.model.Direction;
+import io.switchboard.core.model.EntryKind;
+import io.switchboard.core.model.StatusChange;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A log in memory, for unit tests of one class (handlers, parsers): idempotent appends and forward-only
+ * statuses like the real one, but no conversations. The real one is DynamoDbConversationLog.
+ */
+public class InMemoryConversationLog implements ConversationLog {
+
+    private final Map<String, Map<String, ConversationEntry>> entriesByCustomer = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized AppendOutcome append(Customer customer, ConversationEntry entry) {
+        Map<String, ConversationEntry> entries = entriesByCustomer.computeIfAbsent(customer.id(), id -> new ConcurrentHashMap<>());
+        ConversationEntry existing = entries.get(entry.id());
+        if (existing != null && !existing.placeholder()) {
+            return AppendOutcome.DUPLICATE;
+        }
+        entries.put(entry.id(), existing == null ? entry : withStatus(entry, existing.status(), existing.statusAt()));
+        return AppendOutcome.APPENDED;
+    }
+
+    @Override
+    public synchronized StatusOutcome applyStatus(Customer customer, StatusChange change) {
+        Map<String, ConversationEntry> entries = entriesByCustomer.computeIfAbsent(customer.id(), id -> new ConcurrentHashMap<>());
+        ConversationEntry existing = entries.get(change.entryId());
+        if (existing == null) {
+            entries.put(change.entryId(), ConversationEntry.builder(change.channel(), change.providerMessageId())
+                    .source(change.source()).direction(Direction.OUTBOUND).kind(EntryKind.MESSAGE)
+                    .occurredAt(change.at()).status(change.status(), change.at()).placeholder(true).build());
+            return StatusOutcome.PLACEHOLDER_CREATED;
+        }
+        if (!change.status().isAfter(existing.status())) {
+            return StatusOutcome.STALE;
+        }
+        entries.put(existing.id(), withStatus(existing, change.status(), change.at()));
+        return StatusOutcome.APPLIED;
+    }
+
+    @Override
+    public List<ConversationEntry> history(String customerId, int limit) {
+        List<ConversationEntry> all = new ArrayList<>(entriesByCustomer.getOrDefault(customerId, Map.of()).values());
+        all.sort(Comparator.comparing(ConversationEntry::occurredAt).thenComparing(ConversationEntry::id));
+        return all.subList(Math.max(0, all.size() - limit), all.size());
+    }
+
+    @Override
+    public Optional<ConversationEntry> find(String customerId, String entryId) {
+        return Optional.ofNullable(entriesByCustomer.getOrDefault(customerId, Map.of()).get(entryId));
+    }
+
+    /** Every entry of every customer, for assertions. */
+    public synchronized List<ConversationEntry> all() {
+        List<ConversationEntry> all = new ArrayList<>();
+        entriesByCustomer.values().forEach(entries -> all.addAll(entries.values()));
+        return all;
+    }
+
+    private static ConversationEntry withStatus(ConversationEntry entry, DeliveryStatus status, java.time.Instant statusAt) {
+        return new ConversationEntry(entry.id(), entry.channel(), entry.source(), entry.direction(), entry.kind(),
+                entry.occurredAt(), entry.text(), entry.attachments(), entry.providerMessageId(), entry.replyTo(),
+                entry.conversationId(), entry.opensConversation(), status,
+                statusAt, entry.details(), false);
+    }
+}

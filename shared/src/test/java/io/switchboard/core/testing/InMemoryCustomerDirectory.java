@@ -1,0 +1,65 @@
+package io.switchboard.core.testing;
+
+import io.switchboard.core.directory.CustomerDirectory;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A directory in memory, for unit tests of one class: the real one is DynamoDbCustomerDirectory. */
+public class InMemoryCustomerDirectory implements CustomerDirectory {
+
+    private final Map<String, String> customerIdByIdentity = new ConcurrentHashMap<>();
+    private final Map<String, Customer> customers = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized Resolution resolve(Identity identity, String profileName, String source, Instant at) {
+        String id = customerIdByIdentity.get(identity.key());
+        if (id != null) {
+            Customer known = customers.get(id);
+            if (!known.hasDisplayName() && profileName != null) {
+                known = new Customer(known.id(), profileName, known.identities(), known.createdAt(), known.source(),
+                        known.openConversation());
+                customers.put(id, known);
+            }
+            return new Resolution(known, false);
+        }
+        Customer created = new Customer(UUID.randomUUID().toString(), profileName, List.of(identity.key()), at, source,
+                null);
+        customers.put(created.id(), created);
+        customerIdByIdentity.put(identity.key(), created.id());
+        return new Resolution(created, true);
+    }
+
+    @Override
+    public Optional<Customer> get(String customerId) {
+        return Optional.ofNullable(customers.get(customerId));
+    }
+
+    @Override
+    public synchronized String link(Customer customer, Identity added, Instant at) {
+        String owner = customerIdByIdentity.putIfAbsent(added.key(), customer.id());
+        if (owner != null) {
+            return owner;
+        }
+        Customer current = customers.get(customer.id());
+        List<String> identities = new ArrayList<>(current.identities());
+        identities.add(added.key());
+        customers.put(current.id(), new Customer(current.id(), current.displayName(), identities, current.createdAt(),
+                current.source(), current.openConversation()));
+        return customer.id();
+    }
+
+    public int customerCount() {
+        return customers.size();
+    }
+
+    public Optional<Customer> find(Identity identity) {
+        return Optional.ofNullable(customerIdByIdentity.get(identity.key())).map(customers::get);
+    }
+}
