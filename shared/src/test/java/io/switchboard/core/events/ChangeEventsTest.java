@@ -1,0 +1,96 @@
+package io.switchboard.core.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
+import io.switchboard.core.model.Direction;
+import io.switchboard.core.store.LogItems;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ChangeEventsTest {
+
+    private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
+    private final Customer customer = new Customer("cust-1", "Ann", List.of("phone:+14155550100"), AT, "/whatsapp/1", null);
+
+    @Test
+    void insertedCustomerRecord_announcesCustomerCreated() {
+        var events = ChangeEvents.of(null, LogItems.customerItem(customer), null);
+
+        assertEquals(1, events.size());
+        assertEquals(EventTypes.CUSTOMER_CREATED, events.get(0).type());
+        assertEquals("cust-1", events.get(0).subject());
+        assertEquals("/whatsapp/1", events.get(0).source());
+    }
+
+    @Test
+    void insertedEntryOpeningConversation_announcesOpenedThenReceived() {
+        var events = ChangeEvents.of(null, entryItem(inbound().inConversation("conv-1", true), null), customer);
+
+        assertEquals(List.of(EventTypes.CONVERSATION_OPENED, EventTypes.MESSAGE_RECEIVED), types(events));
+        assertEquals("conv-1", events.get(1).data().get("conversationId"));
+    }
+
+    @Test
+    void sameChangeReadTwice_yieldsSameEventIds() {
+        var item = entryItem(inbound().inConversation("conv-1", true), null);
+        assertEquals(ChangeEvents.of(null, item, customer), ChangeEvents.of(null, item, customer));
+    }
+
+    @Test
+    void statusMovingForward_announcesStatus_andStaleRewriteAnnouncesNothing() {
+        var sent = entryItem(outbound("conv-1"), DeliveryStatus.SENT);
+        var read = entryItem(outbound("conv-1"), DeliveryStatus.READ);
+
+        var forward = ChangeEvents.of(sent, read, customer);
+        assertEquals(List.of(EventTypes.MESSAGE_STATUS), types(forward));
+        assertEquals("read", ((Map<?, ?>) forward.get(0).data().get("entry")).get("status"));
+        assertTrue(ChangeEvents.of(read, read, customer).isEmpty());
+    }
+
+    @Test
+    void placeholderFromStatus_announcesSentAndStatus_thenContentOnce() {
+        var placeholder = entryItem(outbound("conv-1"), DeliveryStatus.DELIVERED);
+        placeholder.put(LogItems.PLACEHOLDER, AttributeValue.fromBool(true));
+        var filled = entryItem(outbound("conv-1"), DeliveryStatus.DELIVERED);
+
+        var first = ChangeEvents.of(null, placeholder, customer);
+        var second = ChangeEvents.of(placeholder, filled, customer);
+
+        assertEquals(List.of(EventTypes.MESSAGE_SENT, EventTypes.MESSAGE_STATUS), types(first));
+        assertEquals(List.of(EventTypes.MESSAGE_SENT), types(second));
+        assertTrue(!first.get(0).id().equals(second.get(0).id()), "content event is not deduped against the placeholder's");
+    }
+
+    private static List<String> types(List<CloudEvent> events) {
+        return events.stream().map(CloudEvent::type).toList();
+    }
+
+    private static ConversationEntry inbound() {
+        return ConversationEntry.builder(Channel.WHATSAPP, "wamid.1").source("/whatsapp/1").occurredAt(AT).text("hi").build();
+    }
+
+    private static ConversationEntry outbound(String conversationId) {
+        return ConversationEntry.builder(Channel.WHATSAPP, "wamid.2").source("/whatsapp/1").direction(Direction.OUTBOUND)
+                .occurredAt(AT).build().inConversation(conversationId, false);
+    }
+
+    private Map<String, AttributeValue> entryItem(ConversationEntry entry, DeliveryStatus status) {
+        Map<String, AttributeValue> item = new HashMap<>(LogItems.entryAttributes(entry));
+        item.putAll(LogItems.key(customer.id(), LogItems.entrySk(entry.id())));
+        if (status != null) {
+            item.put(LogItems.STATUS, AttributeValue.fromS(status.wireName()));
+            item.put(LogItems.STATUS_RANK, AttributeValue.fromN(Integer.toString(status.rank())));
+            item.put(LogItems.STATUS_AT, AttributeValue.fromS(LogItems.time(AT)));
+        }
+        return item;
+    }
+}
