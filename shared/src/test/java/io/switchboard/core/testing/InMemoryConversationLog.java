@@ -29,7 +29,7 @@ public class InMemoryConversationLog implements ConversationLog {
         if (existing != null && !existing.placeholder()) {
             return AppendOutcome.DUPLICATE;
         }
-        entries.put(entry.id(), existing == null ? entry : withStatus(entry, existing.status(), existing.statusAt()));
+        entries.put(entry.id(), existing == null ? entry : withStatus(entry, existing.status(), existing.statusAt(), false));
         return AppendOutcome.APPENDED;
     }
 
@@ -46,7 +46,7 @@ public class InMemoryConversationLog implements ConversationLog {
         if (!change.status().isAfter(existing.status())) {
             return StatusOutcome.STALE;
         }
-        entries.put(existing.id(), withStatus(existing, change.status(), change.at()));
+        entries.put(existing.id(), withStatus(existing, change.status(), change.at(), existing.placeholder()));
         return StatusOutcome.APPLIED;
     }
 
@@ -69,10 +69,11 @@ public class InMemoryConversationLog implements ConversationLog {
         return all;
     }
 
-    private static ConversationEntry withStatus(ConversationEntry entry, DeliveryStatus status, java.time.Instant statusAt) {
+    private static ConversationEntry withStatus(ConversationEntry entry, DeliveryStatus status, java.time.Instant statusAt,
+                                                boolean placeholder) {
         return new ConversationEntry(entry.id(), entry.channel(), entry.source(), entry.direction(), entry.kind(),
                 entry.occurredAt(), entry.text(), entry.attachments(), entry.providerMessageId(), entry.replyTo(),
                 entry.conversationId(), entry.opensConversation(), status,
-                statusAt, entry.details(), false);
+                statusAt, entry.details(), placeholder);
     }
 }
