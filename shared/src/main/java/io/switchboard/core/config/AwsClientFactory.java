@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,6 +68,9 @@ public class AwsClientFactory {
         builder.region(Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1")))
                 .credentialsProvider(credentials(settings))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        // Standard mode: 3 attempts with jittered backoff. DynamoDB's legacy default (9 attempts)
+                        // would keep a provider waiting seconds before a 5xx it will retry anyway.
+                        .retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(API_CALL_TIMEOUT)
                         .executionInterceptors(List.copyOf(interceptors))
                         .build());

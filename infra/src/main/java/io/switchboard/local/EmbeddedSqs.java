@@ -1,0 +1,84 @@
+package io.switchboard.local;
+
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ElasticMQ (an SQS-compatible server, JSON and query protocols) in this JVM, on the loopback interface.
+ * Queues and messages live in memory: after a restart the queues must be created again.
+ */
+public final class EmbeddedSqs implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSqs.class);
+
+    static {
+        // The local cloud stops ElasticMQ from its own shutdown hook, in order; Pekko's hook would race it (and
+        // warns when it is registered during a shutdown). Read by Typesafe Config from system properties.
+        if (System.getProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook") == null) {
+            System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        }
+    }
+
+    private final int port;
+    private SQSRestServer server;
+
+    /** @param port 0 for a free one (kept across restarts) */
+    public EmbeddedSqs(int port) {
+        this.port = Ports.resolve(port);
+    }
+
+    public synchronized EmbeddedSqs start() {
+        if (server != null) {
+            return this;
+        }
+        SQSRestServer started = SQSRestServerBuilder
+                .withPort(port)
+                .withInterface("127.0.0.1")
+                // The address written into queue URLs: http://localhost:<port>/000000000000/<name>.
+                .withServerAddress(new NodeAddress("http", "localhost", port, ""))
+                // ARNs as on AWS (arn:aws:sqs:us-east-1:000000000000:<name>) rather than region "elasticmq".
+                .withAWSRegion(TemplateModel.REGION)
+                .withAWSAccountId(TemplateModel.ACCOUNT_ID)
+                .start();
+        try {
+            started.waitUntilStarted();
+        } catch (RuntimeException e) {
+            started.stopAndWait();
+            throw new IllegalStateException("ElasticMQ did not start on port " + port + ": " + e.getMessage(), e);
+        }
+        server = started;
+        LOG.debug("ElasticMQ listening on {}", endpoint());
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stopAndWait();
+        } finally {
+            server = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String endpoint() {
+        return "http://localhost:" + port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

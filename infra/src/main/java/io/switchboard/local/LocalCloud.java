@@ -1,0 +1,421 @@
+package io.switchboard.local;
+
+import io.switchboard.core.config.AwsClientFactory;
+import io.switchboard.core.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The whole of template.yaml on one machine: DynamoDB Local and ElasticMQ in this JVM (or any AWS-compatible
+ * endpoint), the template's tables and queues, its functions' HTTP routes on a local gateway, and its stream
+ * subscriptions fed by a poller. Used by {@link Main}, the integration tests and the benchmarks.
+ *
+ * <pre>{@code
+ * try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().env(Map.of("WHATSAPP_APP_SECRET", "s3cret")))) {
+ *     // POST to cloud.baseUrl() + "/webhooks/whatsapp", read cloud.queueUrl("EventsQueue") with cloud.sqs()...
+ * }
+ * }</pre>
+ */
+public final class LocalCloud implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
+
+    /** How to start it. Ports 0 pick free ports; {@link Main} uses 3000, 8000 and 9324. */
+    public static final class Options {
+        private int port;
+        private int dynamoDbPort;
+        private int sqsPort;
+        private Path dataDir;
+        private String awsEndpoint;
+        private Path template;
+        private Map<String, String> env = Map.of();
+        private List<Object> singletons = List.of();
+        private boolean streamPoller = true;
+
+        /** The HTTP gateway's port. */
+        public Options port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Options dynamoDbPort(int dynamoDbPort) {
+            this.dynamoDbPort = dynamoDbPort;
+            return this;
+        }
+
+        public Options sqsPort(int sqsPort) {
+            this.sqsPort = sqsPort;
+            return this;
+        }
+
+        /** Where DynamoDB Local and the stream checkpoints persist; null (default) keeps everything in memory. */
+        public Options dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * Use this AWS-compatible endpoint (LocalStack...) for DynamoDB and SQS instead of the embedded ones;
+         * null (default) starts DynamoDB Local and ElasticMQ.
+         */
+        public Options awsEndpoint(String awsEndpoint) {
+            this.awsEndpoint = awsEndpoint;
+            return this;
+        }
+
+        /** Default: template.yaml in the working directory or the nearest parent that has one. */
+        public Options template(Path template) {
+            this.template = template;
+            return this;
+        }
+
+        /** Settings given to every function over everything else (secrets in tests, for example). */
+        public Options env(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        /** Extra beans in every function's application context (an SDK ExecutionInterceptor, say). */
+        public Options singletons(List<Object> singletons) {
+            this.singletons = List.copyOf(singletons);
+            return this;
+        }
+
+        /** False: do not feed table streams to functions (tests that want to look at the stream themselves). */
+        public Options streamPoller(boolean streamPoller) {
+            this.streamPoller = streamPoller;
+            return this;
+        }
+    }
+
+    private final Options options;
+    private final TemplateModel model;
+    private final Provisioner provisioner;
+    private final EmbeddedDynamoDb embeddedDynamoDb;
+    private final EmbeddedSqs embeddedSqs;
+    private final String dynamoDbEndpoint;
+    private final String sqsEndpoint;
+    private final DynamoDbClient dynamoDb;
+    private final DynamoDbStreamsClient dynamoDbStreams;
+    private final SqsClient sqs;
+    private final Map<String, String> tableNames;
+    private volatile Map<String, Provisioner.ProvisionedQueue> queues;
+    private final List<LocalFunction> functions = new ArrayList<>();
+    private final List<StreamPoller> pollers = new ArrayList<>();
+    private HttpGateway gateway;
+
+    private LocalCloud(Options options) {
+        this.options = options;
+        Path templatePath = options.template != null ? options.template
+                : TemplateModel.locate(Path.of("")).orElseThrow(() -> new IllegalArgumentException(
+                "no template.yaml in " + Path.of("").toAbsolutePath() + " or its parents (use --template)"));
+        this.model = TemplateModel.load(templatePath);
+        this.provisioner = new Provisioner(model);
+        if (options.awsEndpoint == null) {
+            Path dynamoDir = options.dataDir == null ? null : options.dataDir.resolve("dynamodb");
+            this.embeddedDynamoDb = new EmbeddedDynamoDb(options.dynamoDbPort, dynamoDir);
+            this.embeddedSqs = new EmbeddedSqs(options.sqsPort);
+            this.dynamoDbEndpoint = embeddedDynamoDb.endpoint();
+            this.sqsEndpoint = embeddedSqs.endpoint();
+        } else {
+            this.embeddedDynamoDb = null;
+            this.embeddedSqs = null;
+            this.dynamoDbEndpoint = options.awsEndpoint;
+            this.sqsEndpoint = options.awsEndpoint;
+        }
+        Settings clientSettings = Settings.of(merge(System.getenv(), endpointSettings()));
+        this.dynamoDb = AwsClientFactory.configure(DynamoDbClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
+        this.dynamoDbStreams = AwsClientFactory.configure(DynamoDbStreamsClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
+        this.sqs = AwsClientFactory.configure(SqsClient.builder(), "SQS", clientSettings, List.of()).build();
+        this.tableNames = new LinkedHashMap<>();
+    }
+
+    public static LocalCloud start(Options options) {
+        LocalCloud cloud = new LocalCloud(Objects.requireNonNull(options));
+        try {
+            cloud.startAll();
+            return cloud;
+        } catch (RuntimeException | Error e) {
+            cloud.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long started = System.nanoTime();
+        // DynamoDB and SQS start and are provisioned side by side: each takes about a second, mostly class
+        // loading and warming up.
+        CompletableFuture<Map<String, String>> tables = inBackground("start-dynamodb", () -> {
+            if (embeddedDynamoDb != null) {
+                embeddedDynamoDb.start();
+            }
+            return provisioner.provisionTables(dynamoDb);
+        });
+        CompletableFuture<Map<String, Provisioner.ProvisionedQueue>> provisionedQueues = inBackground("start-sqs", () -> {
+            if (embeddedSqs != null) {
+                embeddedSqs.start();
+            }
+            return provisioner.provisionQueues(sqs);
+        });
+        tableNames.putAll(result(tables, provisionedQueues));
+        queues = result(provisionedQueues, tables);
+        TemplateModel.LocalResources local = new TemplateModel.LocalResources() {
+            @Override
+            public String tableName(String logicalId) {
+                return LocalCloud.this.tableName(logicalId);
+            }
+
+            @Override
+            public String queueUrl(String logicalId) {
+                return LocalCloud.this.queueUrl(logicalId);
+            }
+
+            @Override
+            public String queueArn(String logicalId) {
+                return LocalCloud.this.queueArn(logicalId);
+            }
+        };
+        for (TemplateModel.Function definition : model.functions()) {
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            if (options.awsEndpoint != null) {
+                // A service-specific endpoint in the shell would win over --aws-endpoint in the SDK's lookup.
+                environment.remove("AWS_ENDPOINT_URL_DYNAMODB");
+                environment.remove("AWS_ENDPOINT_URL_SQS");
+            }
+            environment.putAll(model.resolveEnvironment(definition, local));
+            environment.putAll(endpointSettings());
+            environment.putAll(options.env);
+            functions.add(LocalFunction.create(definition, environment, options.singletons.toArray()));
+        }
+        try {
+            gateway = HttpGateway.start(options.port, functions);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve HTTP on port " + options.port + ": " + e.getMessage(), e);
+        }
+        if (options.streamPoller) {
+            Checkpoints checkpoints = new Checkpoints(
+                    options.dataDir == null ? null : options.dataDir.resolve("stream-checkpoints.properties"));
+            for (LocalFunction function : functions) {
+                for (TemplateModel.StreamEvent event : function.definition().streamEvents()) {
+                    pollers.add(new StreamPoller(function, event, tableName(event.tableLogicalId()), dynamoDb,
+                            dynamoDbStreams, checkpoints).start());
+                }
+            }
+        }
+        LOG.info("local cloud up in {} ms: gateway {}, DynamoDB {}, SQS {}", (System.nanoTime() - started) / 1_000_000,
+                baseUrl(), dynamoDbEndpoint, sqsEndpoint);
+    }
+
+    private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> task) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                future.complete(task.get());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return future;
+    }
+
+    /** The future's value; on failure, after the other one settled too (so that close() finds a quiet state). */
+    private static <T> T result(CompletableFuture<T> future, CompletableFuture<?> other) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            other.handle((value, error) -> null).join();
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** The endpoint settings every SDK client here (and in the functions) gets. */
+    private Map<String, String> endpointSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (options.awsEndpoint == null) {
+            settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint);
+            settings.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint);
+        } else {
+            settings.put(Settings.AWS_ENDPOINT_URL, options.awsEndpoint);
+        }
+        settings.put(Settings.AWS_REGION, TemplateModel.REGION);
+        return settings;
+    }
+
+    private static Map<String, String> merge(Map<String, String> base, Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(base);
+        merged.putAll(overrides);
+        return merged;
+    }
+
+    // ------------------------------------------------------------------ what tests and tools use
+
+    public TemplateModel template() {
+        return model;
+    }
+
+    /** The gateway, e.g. http://localhost:3000. */
+    public String baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    /** Every route as "METHOD URL". */
+    public List<String> routeUrls() {
+        return gateway.routeUrls();
+    }
+
+    public String dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    public String sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    public String tableName(String logicalId) {
+        String name = tableNames.get(logicalId);
+        if (name == null) {
+            throw new IllegalArgumentException("the template has no table " + logicalId);
+        }
+        return name;
+    }
+
+    public String queueUrl(String logicalId) {
+        return queue(logicalId).url();
+    }
+
+    public String queueArn(String logicalId) {
+        return queue(logicalId).arn();
+    }
+
+    /** Queue logical id to URL, in template order. */
+    public Map<String, String> queueUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        queues.forEach((id, queue) -> urls.put(id, queue.url()));
+        return urls;
+    }
+
+    private Provisioner.ProvisionedQueue queue(String logicalId) {
+        Provisioner.ProvisionedQueue queue = queues.get(logicalId);
+        if (queue == null) {
+            throw new IllegalArgumentException("the template has no queue " + logicalId);
+        }
+        return queue;
+    }
+
+    /** A DynamoDB client for the local endpoint (owned by the cloud: do not close it). */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** An SQS client for the local endpoint (owned by the cloud: do not close it). */
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public List<LocalFunction> functions() {
+        return List.copyOf(functions);
+    }
+
+    public LocalFunction function(String logicalId) {
+        return functions.stream().filter(f -> f.logicalId().equals(logicalId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the template has no function " + logicalId));
+    }
+
+    public List<StreamPoller> streamPollers() {
+        return List.copyOf(pollers);
+    }
+
+    /**
+     * True once every stream poller has handed everything written before this call to its function, false
+     * when that does not happen within the timeout (a function keeps failing, DynamoDB is down...).
+     */
+    public boolean awaitStreamsIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (StreamPoller poller : pollers) {
+            if (!poller.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ fault injection
+
+    /** Stops ElasticMQ (queues and messages are lost, as its storage is in memory). */
+    public void stopSqs() {
+        requireEmbedded().embeddedSqs.stop();
+    }
+
+    /** Starts ElasticMQ again on the same port and re-creates the template's queues (same URLs). */
+    public void startSqs() {
+        requireEmbedded().embeddedSqs.start();
+        queues = provisioner.provisionQueues(sqs);
+    }
+
+    /** Stops DynamoDB Local. In memory its tables are lost; with a data directory they survive. */
+    public void stopDynamoDb() {
+        requireEmbedded().embeddedDynamoDb.stop();
+    }
+
+    /** Starts DynamoDB Local again on the same port and creates whatever tables are missing. */
+    public void startDynamoDb() {
+        requireEmbedded().embeddedDynamoDb.start();
+        if (options.dataDir == null) {
+            LOG.info("DynamoDB Local restarted in memory: the tables are created again, empty");
+        }
+        provisioner.provisionTables(dynamoDb);
+    }
+
+    private LocalCloud requireEmbedded() {
+        if (embeddedDynamoDb == null) {
+            throw new UnsupportedOperationException("the services run at " + options.awsEndpoint + ", not in this JVM");
+        }
+        return this;
+    }
+
+    /** Stops the pollers, the gateway, the functions, ElasticMQ and DynamoDB Local, in that order. */
+    @Override
+    public synchronized void close() {
+        pollers.forEach(StreamPoller::close);
+        pollers.clear();
+        if (gateway != null) {
+            gateway.close();
+            gateway = null;
+        }
+        functions.forEach(LocalFunction::close);
+        functions.clear();
+        dynamoDbStreams.close();
+        dynamoDb.close();
+        sqs.close();
+        if (embeddedSqs != null) {
+            embeddedSqs.stop();
+        }
+        if (embeddedDynamoDb != null) {
+            embeddedDynamoDb.stop();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.switchboard.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar infra/target/switchboard-local.jar}: the local cloud on fixed ports until Ctrl-C.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: java -jar infra/target/switchboard-local.jar [options]
+
+            Runs template.yaml on this machine: DynamoDB Local and ElasticMQ in this JVM, the template's tables and
+            queues, its HTTP routes on a local gateway and its DynamoDB stream subscriptions. No Docker, no AWS account.
+
+              --port N             HTTP gateway port (default 3000)
+              --dynamodb-port N    DynamoDB Local port (default 8000)
+              --sqs-port N         ElasticMQ (SQS) port (default 9324)
+              --data-dir DIR       keep tables and stream positions in DIR across restarts (default: in memory)
+              --aws-endpoint URL   use this AWS-compatible endpoint (e.g. LocalStack) instead of the embedded services
+              --template FILE      the SAM template (default: template.yaml here or in a parent directory)
+              --help               this text
+
+            Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalCloud.Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println();
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        long started = System.nanoTime();
+        LocalCloud cloud;
+        try {
+            cloud = LocalCloud.start(options);
+        } catch (RuntimeException e) {
+            System.err.println("The local cloud did not start: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("start failure", e);
+            System.exit(1);
+            return;
+        }
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        long sinceJvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the local cloud...");
+            cloud.close();
+            stopped.countDown();
+        }, "local-cloud-shutdown"));
+        printReady(System.out, cloud, System.getenv(), elapsedMillis, sinceJvmStart);
+        stopped.await();
+    }
+
+    /** The options, or null for --help. */
+    static LocalCloud.Options parse(String[] args) {
+        LocalCloud.Options options = new LocalCloud.Options().port(3000).dynamoDbPort(8000).sqsPort(9324);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                value = arg.substring(equals + 1);
+                arg = arg.substring(0, equals);
+            }
+            switch (arg) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--port" -> options.port(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--dynamodb-port" -> options.dynamoDbPort(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--sqs-port" -> options.sqsPort(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--data-dir" -> options.dataDir(Path.of(value != null ? value : next(args, ++i, arg)));
+                case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
+                case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        return options;
+    }
+
+    private static String next(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int port(String option, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a port number, not " + value);
+        }
+    }
+
+    static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, long elapsedMillis,
+                           long sinceJvmStartMillis) {
+        out.println();
+        out.println("Switchboard local cloud ready in " + elapsedMillis + " ms (" + sinceJvmStartMillis
+                + " ms since the JVM started; template " + cloud.template().source() + ")");
+        out.println();
+        out.println("Webhooks:");
+        cloud.routeUrls().forEach(route -> out.println("  " + route));
+        out.println();
+        out.println("DynamoDB: " + cloud.dynamoDbEndpoint());
+        out.println("SQS:      " + cloud.sqsEndpoint());
+        cloud.queueUrls().forEach((id, url) -> out.println("  " + id + ": " + url));
+        List<String> pollers = new ArrayList<>();
+        cloud.streamPollers().forEach(p -> pollers.add(p.tableName() + " -> " + p.functionId()));
+        if (!pollers.isEmpty()) {
+            out.println("Streams:  " + String.join(", ", pollers));
+        }
+        Set<String> secretNames = new LinkedHashSet<>();
+        cloud.template().secrets().forEach(secret -> secretNames.addAll(secret.keys()));
+        if (!secretNames.isEmpty()) {
+            out.println();
+            out.println("Secrets (environment variables; values are never printed):");
+            for (String name : secretNames) {
+                String value = processEnv.get(name);
+                out.println("  " + name + (value == null || value.isEmpty() ? ": MISSING" : ": set"));
+            }
+        }
+        out.println();
+        out.println("Ctrl-C stops it.");
+    }
+}

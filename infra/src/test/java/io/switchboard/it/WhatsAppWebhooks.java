@@ -1,0 +1,71 @@
+package io.switchboard.it;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.core.json.Json;
+import java.time.Instant;
+
+/**
+ * Builds WhatsApp Cloud API webhook bodies in Meta's documented shape
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components), for end-to-end tests that
+ * need many distinct senders and message ids. The parser's own fixtures cover every message type.
+ */
+final class WhatsAppWebhooks {
+
+    static final String PHONE_NUMBER_ID = "109876543210123";
+    static final String SOURCE = "/whatsapp/" + PHONE_NUMBER_ID;
+
+    private WhatsAppWebhooks() {
+    }
+
+    static String text(String waId, String profileName, String wamid, Instant at, String body) {
+        ObjectNode message = message(waId, wamid, at, "text");
+        message.putObject("text").put("body", body);
+        return envelope(value -> {
+            ArrayNode contacts = value.putArray("contacts");
+            ObjectNode contact = contacts.addObject();
+            contact.putObject("profile").put("name", profileName);
+            contact.put("wa_id", waId);
+            value.putArray("messages").add(message);
+        });
+    }
+
+    static String reaction(String waId, String wamid, Instant at, String reactedWamid, String emoji) {
+        ObjectNode message = message(waId, wamid, at, "reaction");
+        message.putObject("reaction").put("message_id", reactedWamid).put("emoji", emoji);
+        return envelope(value -> value.putArray("messages").add(message));
+    }
+
+    static String status(String recipientWaId, String wamid, Instant at, String status) {
+        return envelope(value -> {
+            ObjectNode statusNode = value.putArray("statuses").addObject();
+            statusNode.put("id", wamid);
+            statusNode.put("status", status);
+            statusNode.put("timestamp", Long.toString(at.getEpochSecond()));
+            statusNode.put("recipient_id", recipientWaId);
+        });
+    }
+
+    private static ObjectNode message(String waId, String wamid, Instant at, String type) {
+        ObjectNode message = Json.MAPPER.createObjectNode();
+        message.put("from", waId);
+        message.put("id", wamid);
+        message.put("timestamp", Long.toString(at.getEpochSecond()));
+        message.put("type", type);
+        return message;
+    }
+
+    private static String envelope(java.util.function.Consumer<ObjectNode> fillValue) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("object", "whatsapp_business_account");
+        ObjectNode entry = root.putArray("entry").addObject();
+        entry.put("id", "104857600123456");
+        ObjectNode change = entry.putArray("changes").addObject();
+        ObjectNode value = change.putObject("value");
+        value.put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", "15555550100").put("phone_number_id", PHONE_NUMBER_ID);
+        fillValue.accept(value);
+        change.put("field", "messages");
+        return Json.write(root);
+    }
+}
