@@ -7,11 +7,7 @@ import io.switchboard.core.config.Settings;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -70,16 +65,14 @@ public final class WebhookBenchmark {
         if (!Files.exists(whatsAppJar)) {
             throw new IllegalStateException(whatsAppJar + " is missing: run mvn -DskipTests package first");
         }
-        String probeLocation = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String classpath = whatsAppJar + File.pathSeparator + probeLocation;
         List<Long> empty = new ArrayList<>();
         List<Long> whatsApp = new ArrayList<>();
         List<Long> whatsAppInit = new ArrayList<>();
         List<Long> whatsAppInvoke = new ArrayList<>();
         for (int i = 0; i < jvms; i++) {
             // Alternate the two, so that a burst of load on the shared machine hits both alike.
-            empty.add(runProbe(classpath, env, "empty", "1415555" + String.format("%04d", 9000 + i))[0]);
-            long[] run = runProbe(classpath, env, "whatsapp", "1415556" + String.format("%04d", i));
+            empty.add(probe(whatsAppJar, env, "empty", "1415555" + String.format("%04d", 9000 + i))[0]);
+            long[] run = probe(whatsAppJar, env, "whatsapp", "1415556" + String.format("%04d", i));
             whatsApp.add(run[0]);
             whatsAppInit.add(run[1]);
             whatsAppInvoke.add(run[2]);
@@ -88,31 +81,18 @@ public final class WebhookBenchmark {
         long cold = median(whatsApp);
         rows.add(new String[] {"cold start: empty handler, fresh JVM (floor)", ms(floor), "median of " + jvms + " JVMs", "1.00x"});
         rows.add(new String[] {"cold start: WhatsApp handler + 1 signed webhook, fresh JVM", ms(cold),
-                "median of " + jvms + "; of which handler init " + median(whatsAppInit) + " ms, first webhook "
+                "median of " + jvms + "; handler init " + median(whatsAppInit) + " ms, first webhook "
                         + median(whatsAppInvoke) + " ms", ratio(cold, floor)});
     }
 
-    /** Runs one fresh JVM; returns wall ms from spawn to exit, and the probe's init and invoke ms. */
-    private static long[] runProbe(String classpath, Map<String, String> env, String mode, String waId) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The same JVM flags template.yaml gives the functions on Lambda.
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath, ColdStartProbe.class.getName(), mode, waId)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(env);
-        long start = System.nanoTime();
-        Process process = builder.start();
-        String line;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            line = out.lines().reduce((first, second) -> second).orElse("");
+    /** Wall ms of one fresh JVM, and the probe's own init and invoke ms. */
+    private static long[] probe(Path jar, Map<String, String> env, String mode, String waId) throws Exception {
+        ColdStartProbe.Run run = ColdStartProbe.runFreshJvm(jar, env, mode, waId);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("cold-start probe (" + mode + ") failed: " + run.output());
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("cold-start probe (" + mode + ") failed: " + line);
-        }
-        long wall = (System.nanoTime() - start) / 1_000_000;
-        String[] parts = line.trim().split(" ");
-        return new long[] {wall, Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+        long[] figures = run.figures();
+        return new long[] {run.wallMillis(), figures[1], figures[2]};
     }
 
     // ------------------------------------------------------------------ warm

@@ -24,18 +24,23 @@ public class SqsEventPublisher implements EventPublisher {
     public static final String SUBSCRIBER_QUEUE_URLS = "SUBSCRIBER_QUEUE_URLS";
 
     private final SqsClient sqs;
-    private final List<String> queueUrls;
+    private final Settings settings;
 
     public SqsEventPublisher(SqsClient sqs, Settings settings) {
         this.sqs = sqs;
-        this.queueUrls = Arrays.stream(settings.require(SUBSCRIBER_QUEUE_URLS).split(","))
+        this.settings = settings;
+    }
+
+    /** Read at use, not at construction (Lambda's context builds every singleton eagerly). */
+    private List<String> queueUrls() {
+        return Arrays.stream(settings.require(SUBSCRIBER_QUEUE_URLS).split(","))
                 .map(String::trim).filter(url -> !url.isEmpty()).toList();
     }
 
     @Override
     public void publish(CloudEvent event) {
         String body = Json.write(event);
-        for (String queueUrl : queueUrls) {
+        for (String queueUrl : queueUrls()) {
             SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body);
             if (queueUrl.endsWith(".fifo")) {
                 request.messageGroupId(event.subject()).messageDeduplicationId(event.id());

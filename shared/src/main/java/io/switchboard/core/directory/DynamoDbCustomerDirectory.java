@@ -44,8 +44,7 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
     private static final int CACHE_SIZE = 10_000;
 
     private final DynamoDbClient dynamoDb;
-    private final String customersTable;
-    private final String logTable;
+    private final Settings settings;
     private final Map<String, String> customerIdByIdentity = Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
@@ -56,8 +55,17 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     public DynamoDbCustomerDirectory(DynamoDbClient dynamoDb, Settings settings) {
         this.dynamoDb = dynamoDb;
-        this.customersTable = settings.require(Settings.CUSTOMERS_TABLE);
-        this.logTable = settings.require(Settings.CONVERSATION_LOG_TABLE);
+        this.settings = settings;
+    }
+
+    // Read at use, not at construction: Lambda's context builds every singleton eagerly, also where another
+    // directory replaces this one; a missing setting then surfaces as a 500 on the request that needs it.
+    private String customersTable() {
+        return settings.require(Settings.CUSTOMERS_TABLE);
+    }
+
+    private String logTable() {
+        return settings.require(Settings.CONVERSATION_LOG_TABLE);
     }
 
     @Override
@@ -73,11 +81,11 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                     List.of(identity.key()), at, source, null);
             try {
                 dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable)
+                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
                                 .item(identityItem(identity, created.id(), at))
                                 .conditionExpression("attribute_not_exists(#identity)")
                                 .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(logTable)
+                        TransactWriteItem.builder().put(Put.builder().tableName(logTable())
                                 .item(LogItems.customerItem(created))
                                 .conditionExpression("attribute_not_exists(#sk)")
                                 .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build()
@@ -94,7 +102,7 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Optional<Customer> get(String customerId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(logTable)
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(logTable())
                 .key(LogItems.key(customerId, LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LogItems.customerFrom(item));
     }
@@ -107,11 +115,11 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable)
+                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
                                 .item(identityItem(added, customer.id(), at))
                                 .conditionExpression("attribute_not_exists(#identity)")
                                 .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
-                        TransactWriteItem.builder().update(Update.builder().tableName(logTable)
+                        TransactWriteItem.builder().update(Update.builder().tableName(logTable())
                                 .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
                                 .updateExpression("SET #identities = list_append(#identities, :added)")
                                 .conditionExpression("attribute_exists(#sk)")
@@ -136,7 +144,7 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(customersTable)
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(customersTable())
                 .key(Map.of(IDENTITY, LogItems.s(identity.key()))).consistentRead(true).build()).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -151,7 +159,7 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
             return customer;
         }
         try {
-            dynamoDb.updateItem(UpdateItemRequest.builder().tableName(logTable)
+            dynamoDb.updateItem(UpdateItemRequest.builder().tableName(logTable())
                     .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
                     .updateExpression("SET #name = :name")
                     .conditionExpression("attribute_exists(#sk) AND attribute_not_exists(#name)")

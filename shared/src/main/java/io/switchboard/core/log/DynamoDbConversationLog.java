@@ -44,13 +44,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public class DynamoDbConversationLog implements ConversationLog {
 
     private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final Settings settings;
     private final ConversationPolicy policy;
 
     public DynamoDbConversationLog(DynamoDbClient dynamoDb, Settings settings, ConversationPolicy policy) {
         this.dynamoDb = dynamoDb;
-        this.table = settings.require(Settings.CONVERSATION_LOG_TABLE);
+        this.settings = settings;
         this.policy = policy;
+    }
+
+    /** Read at use: see DynamoDbCustomerDirectory. */
+    private String table() {
+        return settings.require(Settings.CONVERSATION_LOG_TABLE);
     }
 
     @Override
@@ -71,7 +76,7 @@ public class DynamoDbConversationLog implements ConversationLog {
             String condition = "attribute_exists(" + update.name(LogItems.SK) + ") AND (attribute_not_exists("
                     + update.name(LogItems.STATUS_RANK) + ") OR " + update.name(LogItems.STATUS_RANK) + " < :statusRank)";
             try {
-                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table)
+                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
                         .key(LogItems.key(customer.id(), LogItems.entrySk(change.entryId())))
                         .updateExpression(update.update())
                         .conditionExpression(condition)
@@ -105,7 +110,7 @@ public class DynamoDbConversationLog implements ConversationLog {
 
     @Override
     public List<ConversationEntry> history(String customerId, int limit) {
-        List<Map<String, AttributeValue>> items = dynamoDb.query(QueryRequest.builder().tableName(table)
+        List<Map<String, AttributeValue>> items = dynamoDb.query(QueryRequest.builder().tableName(table())
                 .indexName(LogItems.BY_TIME_INDEX)
                 .keyConditionExpression("#customerId = :customerId")
                 .expressionAttributeNames(Map.of("#customerId", LogItems.CUSTOMER_ID))
@@ -124,7 +129,7 @@ public class DynamoDbConversationLog implements ConversationLog {
 
     @Override
     public Optional<ConversationEntry> find(String customerId, String entryId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table)
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
                 .key(LogItems.key(customerId, LogItems.entrySk(entryId))).consistentRead(true).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LogItems.entryFrom(item));
     }
@@ -141,7 +146,7 @@ public class DynamoDbConversationLog implements ConversationLog {
                     fillsPlaceholder);
             try {
                 if (!decision.updatesCustomer()) {
-                    dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table).key(entryWrite.key())
+                    dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table()).key(entryWrite.key())
                             .updateExpression(entryWrite.updateExpression())
                             .conditionExpression(entryWrite.conditionExpression())
                             .expressionAttributeNames(entryWrite.expressionAttributeNames())
@@ -194,7 +199,7 @@ public class DynamoDbConversationLog implements ConversationLog {
         String condition = fillsPlaceholder
                 ? "attribute_not_exists(" + sk + ") OR " + update.name(LogItems.PLACEHOLDER) + " = " + update.value("isPlaceholder", AttributeValue.fromBool(true))
                 : "attribute_not_exists(" + sk + ")";
-        return Update.builder().tableName(table)
+        return Update.builder().tableName(table())
                 .key(LogItems.key(customerId, LogItems.entrySk(entry.id())))
                 .updateExpression(update.update())
                 .conditionExpression(condition)
@@ -213,7 +218,7 @@ public class DynamoDbConversationLog implements ConversationLog {
         String condition = open == null
                 ? "attribute_exists(" + update.name(LogItems.SK) + ") AND attribute_not_exists(" + conversation + ")"
                 : conversation + " = " + update.value("readConversationId", LogItems.s(open.id()));
-        return Update.builder().tableName(table)
+        return Update.builder().tableName(table())
                 .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
                 .updateExpression(update.update())
                 .conditionExpression(condition)
@@ -223,7 +228,7 @@ public class DynamoDbConversationLog implements ConversationLog {
     }
 
     private Customer reloadCustomer(Customer stale) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table)
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
                 .key(LogItems.key(stale.id(), LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
         if (item == null || item.isEmpty()) {
             throw new IllegalStateException("customer record vanished: " + stale.id());

@@ -1,0 +1,150 @@
+package io.switchboard.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import io.switchboard.core.config.Contexts;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.events.CloudEvent;
+import io.switchboard.core.events.EventPublisher;
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.store.LogItems;
+import io.switchboard.core.testing.InMemoryCustomerDirectory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+class FanoutHandlerTest {
+
+    private static final Instant AT = Instant.parse("2026-11-22T10:00:00Z");
+
+    private final InMemoryCustomerDirectory directory = new InMemoryCustomerDirectory();
+    private final Customer customer = directory.resolve(Identity.phone("14155550100"), "Ann", "/whatsapp/1", AT).customer();
+
+    @Test
+    void batchOfNewEntries_publishesEveryEventOnce_inStreamOrder() {
+        // given a batch: the customer record, then two entries
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        var event = batch(customerRecord("1"), entryRecord("2", "wamid.A", true), entryRecord("3", "wamid.B", false));
+
+        // when the fan-out handles it
+        StreamsEventResponse response = handler(publisher).handleRequest(event, null);
+
+        // then nothing is reported failed and each change is announced once, in order
+        assertTrue(response.getBatchItemFailures().isEmpty());
+        assertEquals(List.of("switchboard.customer.created", "switchboard.conversation.opened",
+                "switchboard.message.received", "switchboard.message.received"), publisher.types());
+    }
+
+    @Test
+    void queueFailingMidBatch_reportsThatRecord_andSendsNothingAfterIt() {
+        // given SQS fails from the third publish on
+        var publisher = new ScriptedPublisher(2);
+        var event = batch(customerRecord("1"), entryRecord("2", "wamid.A", true), entryRecord("3", "wamid.B", false));
+
+        // when the fan-out handles the batch
+        StreamsEventResponse response = handler(publisher).handleRequest(event, null);
+
+        // then Lambda is told to retry from the record that failed, and the record after it was not sent ahead of it
+        assertEquals(List.of("2"), response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals(List.of("switchboard.customer.created", "switchboard.conversation.opened"), publisher.types());
+    }
+
+    @Test
+    void unreadableRecord_isSkipped_andDoesNotBlockTheRest() {
+        // given a record whose image cannot become an event (an unknown channel), between two good ones
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        var poison = entryRecord("2", "wamid.X", false);
+        poison.getDynamodb().getNewImage().put(LogItems.CHANNEL, new AttributeValue().withS("carrier-pigeon"));
+        var event = batch(customerRecord("1"), poison, entryRecord("3", "wamid.B", false));
+
+        // when the fan-out handles it
+        StreamsEventResponse response = handler(publisher).handleRequest(event, null);
+
+        // then the good records are announced and nothing is reported for retry
+        assertTrue(response.getBatchItemFailures().isEmpty());
+        assertEquals(List.of("switchboard.customer.created", "switchboard.message.received"), publisher.types());
+    }
+
+    private FanoutHandler handler(EventPublisher publisher) {
+        return new FanoutHandler(Contexts.with(Settings.of(Map.of()), directory, publisher));
+    }
+
+    private static DynamodbEvent batch(DynamodbEvent.DynamodbStreamRecord... records) {
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(records));
+        return event;
+    }
+
+    private DynamodbEvent.DynamodbStreamRecord customerRecord(String sequenceNumber) {
+        return record(sequenceNumber, LogItems.customerItem(customer));
+    }
+
+    private DynamodbEvent.DynamodbStreamRecord entryRecord(String sequenceNumber, String wamid, boolean opens) {
+        ConversationEntry entry = ConversationEntry.builder(Channel.WHATSAPP, wamid).source("/whatsapp/1")
+                .occurredAt(AT).text("hello").build().inConversation("conv-1", opens);
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item =
+                new LinkedHashMap<>(LogItems.key(customer.id(), LogItems.entrySk(entry.id())));
+        item.putAll(LogItems.entryAttributes(entry));
+        return record(sequenceNumber, item);
+    }
+
+    private static DynamodbEvent.DynamodbStreamRecord record(String sequenceNumber,
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> image) {
+        Map<String, AttributeValue> converted = new LinkedHashMap<>();
+        image.forEach((name, value) -> {
+            AttributeValue lambdaValue = new AttributeValue();
+            if (value.s() != null) {
+                lambdaValue.setS(value.s());
+            } else if (value.n() != null) {
+                lambdaValue.setN(value.n());
+            } else if (value.bool() != null) {
+                lambdaValue.setBOOL(value.bool());
+            } else if (value.hasL()) {
+                lambdaValue.setL(value.l().stream().map(v -> new AttributeValue().withS(v.s())).toList());
+            }
+            converted.put(name, lambdaValue);
+        });
+        StreamRecord streamRecord = new StreamRecord();
+        streamRecord.setSequenceNumber(sequenceNumber);
+        streamRecord.setNewImage(converted);
+        DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("INSERT");
+        record.setDynamodb(streamRecord);
+        return record;
+    }
+
+    /** Publishes into a list; from the n-th call on it fails like an unreachable queue. */
+    private static final class ScriptedPublisher implements EventPublisher {
+        private final int succeedingCalls;
+        private final List<CloudEvent> published = new ArrayList<>();
+
+        ScriptedPublisher(int succeedingCalls) {
+            this.succeedingCalls = succeedingCalls;
+        }
+
+        @Override
+        public void publish(CloudEvent event) {
+            if (published.size() >= succeedingCalls) {
+                throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+            }
+            published.add(event);
+        }
+
+        List<String> types() {
+            return published.stream().map(CloudEvent::type).toList();
+        }
+    }
+}
