@@ -56,6 +56,9 @@ public final class WebhookBenchmark {
             jarSizes(root, rows);
             print(rows);
         }
+        // Embedded services leave idle non-daemon threads behind (DynamoDB Local's server pool lingers for
+        // minutes); the measurements are done, so end the JVM now.
+        System.exit(0);
     }
 
     // ------------------------------------------------------------------ cold start
