@@ -225,6 +225,46 @@ abstract class WhatsAppPipelineContract {
     }
 
     @Test
+    void messagesWithinIdleWindow_shareAConversation_andOneAfterItOpensANewOne() {
+        // given a customer who writes, writes again an hour later, then again two days later
+        String waId = newWaId();
+        for (long hours : List.of(0L, 1L, 49L)) {
+            assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(waId, "Hal", wamid(waId, "I" + hours),
+                    T0.plusSeconds(hours * 3600), "after " + hours + " h")).statusCode());
+        }
+
+        // then the first two share one conversation and the third opens another (24 h idle window)
+        String customerId = cloud.customerIdOf("phone:+" + waId).orElseThrow();
+        List<String> conversations = cloud.entries(customerId).stream().map(e -> e.get(LogItems.CONVERSATION_ID).s()).toList();
+        assertEquals(conversations.get(0), conversations.get(1));
+        assertTrue(!conversations.get(1).equals(conversations.get(2)), conversations.toString());
+        List<JsonNode> events = cloud.awaitEvents(customerId, all -> count(all, "switchboard.message.received") >= 3);
+        assertEquals(2, count(events, "switchboard.conversation.opened"));
+    }
+
+    @Test
+    void userChangedNumber_newNumberJoinsTheSameCustomer() {
+        // given a customer known by one number
+        String oldWaId = newWaId();
+        String newWaId = newWaId();
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(oldWaId, "Ivy", wamid(oldWaId, "N1"), T0, "hi")).statusCode());
+
+        // when WhatsApp reports the move to a new number, and the customer writes from it
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.userChangedNumber(oldWaId, newWaId, wamid(oldWaId, "N2"),
+                T0.plusSeconds(60))).statusCode());
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(newWaId, "Ivy", wamid(newWaId, "N3"),
+                T0.plusSeconds(120), "new phone, same me")).statusCode());
+
+        // then both numbers point to one customer with one timeline
+        String customerId = cloud.customerIdOf("phone:+" + oldWaId).orElseThrow();
+        assertEquals(customerId, cloud.customerIdOf("phone:+" + newWaId).orElseThrow());
+        assertEquals(List.of("message", "system", "message"),
+                cloud.entries(customerId).stream().map(e -> e.get(LogItems.KIND).s()).toList());
+        assertEquals(List.of("phone:+" + oldWaId, "phone:+" + newWaId), cloud.customerRecord(customerId)
+                .get(LogItems.IDENTITIES).l().stream().map(AttributeValue::s).toList());
+    }
+
+    @Test
     void refusedRequests_answer4xxWithAReason_storeNothing_andPublishNothing() {
         // given a sender and the state of the tables before
         String waId = newWaId();

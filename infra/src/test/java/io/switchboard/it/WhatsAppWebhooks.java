@@ -36,6 +36,16 @@ final class WhatsAppWebhooks {
         return envelope(value -> value.putArray("messages").add(message));
     }
 
+    /** Meta's system message when a user moves to a new number (the new number in system.wa_id). */
+    static String userChangedNumber(String oldWaId, String newWaId, String wamid, Instant at) {
+        ObjectNode message = message(oldWaId, wamid, at, "system");
+        message.putObject("system")
+                .put("body", "User changed from " + oldWaId + " to " + newWaId)
+                .put("wa_id", newWaId)
+                .put("type", "user_changed_number");
+        return envelope(value -> value.putArray("messages").add(message));
+    }
+
     static String status(String recipientWaId, String wamid, Instant at, String status) {
         return envelope(value -> {
             ObjectNode statusNode = value.putArray("statuses").addObject();

@@ -5,6 +5,8 @@ import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.model.Customer;
 import jakarta.inject.Singleton;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core every webhook function hands its parsed interactions to: resolve the customer, then append to
@@ -14,6 +16,8 @@ import java.util.List;
  */
 @Singleton
 public class InteractionRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionRecorder.class);
 
     private final CustomerDirectory directory;
     private final ConversationLog log;
@@ -47,8 +51,16 @@ public class InteractionRecorder {
                 var resolution = directory.resolve(link.customer(), null, link.source(), link.at());
                 summary.customersCreated += resolution.created() ? 1 : 0;
                 Customer customer = resolution.customer();
-                directory.link(customer, link.added(), link.at());
-                summary.identitiesLinked++;
+                String owner = directory.link(customer, link.added(), link.at());
+                if (owner.equals(customer.id())) {
+                    summary.identitiesLinked++;
+                } else {
+                    // Both identities already belong to different customers; merging customers is not supported
+                    // yet, so each keeps its own timeline. Ids only: identities are personal data.
+                    LOG.warn("identity of type {} stays with customer {}, not linked to customer {}",
+                            link.added().type(), owner, customer.id());
+                    summary.linksRefused++;
+                }
             }
         }
         return summary;
@@ -62,12 +74,13 @@ public class InteractionRecorder {
         public int statusesApplied;
         public int statusesStale;
         public int identitiesLinked;
+        public int linksRefused;
 
         @Override
         public String toString() {
             return "customersCreated=" + customersCreated + " appended=" + appended + " duplicates=" + duplicates
                     + " statusesApplied=" + statusesApplied + " statusesStale=" + statusesStale
-                    + " identitiesLinked=" + identitiesLinked;
+                    + " identitiesLinked=" + identitiesLinked + " linksRefused=" + linksRefused;
         }
     }
 }

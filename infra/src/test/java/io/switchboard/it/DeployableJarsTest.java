@@ -1,0 +1,43 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/** What goes into each function's deployable jar: one HTTP client, and no SQS in a webhook function. */
+class DeployableJarsTest {
+
+    private static final List<String> OTHER_HTTP_CLIENTS = List.of(
+            "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache/",
+            "software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/nio/netty/");
+
+    @Test
+    void everyFunctionJar_carriesTheUrlConnectionClientOnly() throws IOException {
+        for (String function : List.of("whatsapp", "fanout")) {
+            List<String> entries = entries(function);
+            assertTrue(entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/http/urlconnection/")),
+                    function + " has the URLConnection client");
+            List<String> others = entries.stream().filter(e -> OTHER_HTTP_CLIENTS.stream().anyMatch(e::startsWith)).toList();
+            assertTrue(others.isEmpty(), function + " carries another HTTP client: " + others.stream().limit(5).toList());
+        }
+    }
+
+    @Test
+    void webhookFunctionJar_hasNoSqsClient_theFanoutHasIt() throws IOException {
+        assertTrue(entries("whatsapp").stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+        assertTrue(entries("fanout").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+    }
+
+    private static List<String> entries(String function) throws IOException {
+        Path jar = Repository.root().resolve("functions/" + function + "/target/switchboard-" + function + ".jar");
+        assertTrue(Files.exists(jar), "the package phase builds " + jar);
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().map(java.util.zip.ZipEntry::getName).toList();
+        }
+    }
+}
