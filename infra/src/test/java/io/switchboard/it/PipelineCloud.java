@@ -36,6 +36,11 @@ final class PipelineCloud implements AutoCloseable {
 
     static final String APP_SECRET = "test-app-secret";
     static final String VERIFY_TOKEN = "test-verify-token";
+    static final String MESSENGER_APP_SECRET = "test-messenger-app-secret";
+    static final String MESSENGER_VERIFY_TOKEN = "test-messenger-verify-token";
+    static final String INSTAGRAM_APP_SECRET = "test-instagram-app-secret";
+    static final String INSTAGRAM_VERIFY_TOKEN = "test-instagram-verify-token";
+    static final String TWILIO_AUTH_TOKEN = "test-twilio-auth-token";
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final LocalCloud cloud;
@@ -50,7 +55,12 @@ final class PipelineCloud implements AutoCloseable {
     static PipelineCloud start(LocalCloud.Options options) {
         return new PipelineCloud(LocalCloud.start(options.env(Map.of(
                 "WHATSAPP_APP_SECRET", APP_SECRET,
-                "WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN))));
+                "WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN,
+                "MESSENGER_APP_SECRET", MESSENGER_APP_SECRET,
+                "MESSENGER_VERIFY_TOKEN", MESSENGER_VERIFY_TOKEN,
+                "INSTAGRAM_APP_SECRET", INSTAGRAM_APP_SECRET,
+                "INSTAGRAM_VERIFY_TOKEN", INSTAGRAM_VERIFY_TOKEN,
+                "TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN))));
     }
 
     LocalCloud local() {
@@ -72,6 +82,20 @@ final class PipelineCloud implements AutoCloseable {
             request.header("X-Hub-Signature-256", signature);
         }
         return send(request.build());
+    }
+
+    /** Any request body with any headers (form-encoded Twilio callbacks, other signatures...). */
+    HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    String baseUrl() {
+        return cloud.baseUrl();
     }
 
     HttpResponse<String> get(String pathAndQuery) {

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.function.aws.MicronautRequestHandler;
+import io.switchboard.core.config.Settings;
 import io.switchboard.core.directory.CustomerDirectory;
+import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.events.ChangeEvents;
 import io.switchboard.core.events.CloudEvent;
 import io.switchboard.core.events.EventPublisher;
@@ -41,6 +43,15 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
 
     @Inject
     EventPublisher publisher;
+
+    @Inject
+    ConversationLog log;
+
+    @Inject
+    Settings settings;
+
+    /** How many of the caller's latest entries switchboard.call.started carries. */
+    static final String RECENT_ENTRIES_IN_CALL_EVENTS = "RECENT_ENTRIES_IN_CALL_EVENTS";
 
     public FanoutHandler() {
         super();
@@ -89,7 +100,8 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
         if (customer.isEmpty()) {
             throw new IllegalStateException("entry of unknown customer " + customerId);
         }
-        return ChangeEvents.of(oldImage, newImage, customer.get());
+        int recent = settings.get(RECENT_ENTRIES_IN_CALL_EVENTS).map(Integer::parseInt).orElse(10);
+        return ChangeEvents.of(oldImage, newImage, customer.get(), id -> log.history(id, recent + 1));
     }
 
     private static StreamsEventResponse retryFrom(String sequenceNumber, RuntimeException cause) {

@@ -2,6 +2,7 @@ package io.switchboard.core.events;
 
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.store.LogItems;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -33,6 +35,15 @@ public final class ChangeEvents {
      */
     public static List<CloudEvent> of(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage,
                                       Customer customer) {
+        return of(oldImage, newImage, customer, customerId -> List.of());
+    }
+
+    /**
+     * @param recentEntries the customer's most recent entries (oldest first), read only for call.started,
+     *                      whose data carries them so the agent who picks up sees what the caller wrote before
+     */
+    public static List<CloudEvent> of(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage,
+                                      Customer customer, Function<String, List<ConversationEntry>> recentEntries) {
         List<CloudEvent> events = new ArrayList<>();
         if (newImage == null || newImage.isEmpty()) {
             return events;
@@ -51,21 +62,44 @@ public final class ChangeEvents {
             return events;
         }
         ConversationEntry entry = LogItems.entryFrom(newImage);
-        Map<String, Object> statusError = LogItems.statusError(newImage);
+        Map<String, Object> data = entryData(entry, newImage);
         if (inserted && entry.opensConversation()) {
-            events.add(event(customer, entry, statusError, EventTypes.CONVERSATION_OPENED,
+            events.add(event(customer, entry, data, EventTypes.CONVERSATION_OPENED,
                     id(entry.conversationId(), EventTypes.CONVERSATION_OPENED), LogItems.time(entry.occurredAt())));
         }
         boolean contentArrived = inserted || (LogItems.bool(oldImage, LogItems.PLACEHOLDER) && !entry.placeholder());
         if (contentArrived) {
             String type = arrivalType(entry);
-            events.add(event(customer, entry, statusError, type,
-                    id(entry.id(), type, entry.placeholder() ? "placeholder" : "content"), LogItems.time(entry.occurredAt())));
+            CloudEvent arrival = event(customer, entry, data, type,
+                    id(entry.id(), type, entry.placeholder() ? "placeholder" : "content"), LogItems.time(entry.occurredAt()));
+            if (EventTypes.CALL_STARTED.equals(type)) {
+                arrival.data().put("recentEntries", recentEntries.apply(customer.id()).stream()
+                        .filter(recent -> !recent.id().equals(entry.id()))
+                        .map(recent -> (Object) entryData(recent, Map.of()))
+                        .toList());
+            }
+            events.add(arrival);
+        }
+        String amendedAt = LogItems.string(newImage, LogItems.AMENDED_AT);
+        boolean amended = !contentArrived && amendedAt != null
+                && !amendedAt.equals(oldImage == null ? null : LogItems.string(oldImage, LogItems.AMENDED_AT));
+        if (amended && entry.kind() != EntryKind.CALL) {
+            // An edit, a deletion, a transcription: the entry is announced again, same entry id, new event id.
+            String type = arrivalType(entry);
+            events.add(event(customer, entry, data, type, id(entry.id(), type, "amended", amendedAt), amendedAt));
         }
         if (entry.status() != null && LogItems.statusRank(newImage) > LogItems.statusRank(oldImage)) {
-            events.add(event(customer, entry, statusError, EventTypes.MESSAGE_STATUS,
-                    id(entry.id(), EventTypes.MESSAGE_STATUS, entry.status().wireName()),
-                    LogItems.time(entry.statusAt() != null ? entry.statusAt() : entry.occurredAt())));
+            String statusTime = LogItems.time(entry.statusAt() != null ? entry.statusAt() : entry.occurredAt());
+            if (entry.kind() == EntryKind.CALL && entry.status().endsCall()) {
+                String before = oldImage == null ? null : LogItems.string(oldImage, LogItems.STATUS);
+                if (before == null || !DeliveryStatus.fromWire(before).endsCall()) {
+                    events.add(event(customer, entry, data, EventTypes.CALL_ENDED,
+                            id(entry.id(), EventTypes.CALL_ENDED), statusTime));
+                }
+            } else {
+                events.add(event(customer, entry, data, EventTypes.MESSAGE_STATUS,
+                        id(entry.id(), EventTypes.MESSAGE_STATUS, entry.status().wireName()), statusTime));
+            }
         }
         return events;
     }
@@ -80,12 +114,12 @@ public final class ChangeEvents {
         return entry.direction() == Direction.INBOUND ? EventTypes.MESSAGE_RECEIVED : EventTypes.MESSAGE_SENT;
     }
 
-    private static CloudEvent event(Customer customer, ConversationEntry entry, Map<String, Object> statusError,
+    private static CloudEvent event(Customer customer, ConversationEntry entry, Map<String, Object> entryData,
                                     String type, String id, String time) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("customer", customerData(customer));
         data.put("conversationId", entry.conversationId());
-        data.put("entry", entryData(entry, statusError));
+        data.put("entry", entryData);
         return CloudEvent.of(id, entry.source(), type, customer.id(), time, data);
     }
 
@@ -97,8 +131,9 @@ public final class ChangeEvents {
         return data;
     }
 
-    /** The entry as helpdesks see it (the JSON Schema's "entry"). */
-    public static Map<String, Object> entryData(ConversationEntry entry, Map<String, Object> statusError) {
+    /** The entry as helpdesks see it (the JSON Schema's "entry"); {@code item} adds what only storage holds. */
+    public static Map<String, Object> entryData(ConversationEntry entry, Map<String, AttributeValue> item) {
+        Map<String, Object> statusError = item.isEmpty() ? Map.of() : LogItems.statusError(item);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", entry.id());
         data.put("channel", entry.channel().wireName());
@@ -118,6 +153,7 @@ public final class ChangeEvents {
         }
         data.put("details", entry.details());
         data.put("placeholder", entry.placeholder());
+        data.put("amendedAt", item.isEmpty() ? null : LogItems.string(item, LogItems.AMENDED_AT));
         return data;
     }
 

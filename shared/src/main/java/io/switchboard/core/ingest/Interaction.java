@@ -1,9 +1,13 @@
 package io.switchboard.core.ingest;
 
+import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.StatusChange;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,11 +31,57 @@ public sealed interface Interaction {
         }
     }
 
+    /**
+     * Log an entry that continues an earlier thread: when the log holds one of the referenced provider message
+     * ids (same channel, same customer), the entry joins that message's conversation whatever the idle window
+     * says (email In-Reply-To / References).
+     */
+    record LogReply(Identity customer, String profileName, ConversationEntry entry, List<String> threadReferences)
+            implements Interaction {
+        public LogReply {
+            Objects.requireNonNull(customer, "customer");
+            Objects.requireNonNull(entry, "entry");
+            threadReferences = threadReferences == null ? List.of() : List.copyOf(threadReferences);
+        }
+    }
+
     /** Move a logged message forward to a new delivery status (never backwards). */
     record UpdateStatus(Identity customer, StatusChange change) implements Interaction {
         public UpdateStatus {
             Objects.requireNonNull(customer, "customer");
             Objects.requireNonNull(change, "change");
+        }
+    }
+
+    /**
+     * Every outbound entry of the channel account up to a time reaches at least this status (Messenger's
+     * delivery and read watermarks): one receipt for everything sent before it, never moving anything back.
+     */
+    record Watermark(Identity customer, Channel channel, String source, DeliveryStatus status, Instant upTo)
+            implements Interaction {
+        public Watermark {
+            Objects.requireNonNull(customer, "customer");
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(upTo, "upTo");
+        }
+    }
+
+    /**
+     * Change what an entry says after the fact: a message edited or deleted by its sender, a voicemail's
+     * transcription. {@code text} (if not null) replaces the text; {@code details} are merged into the entry's
+     * details. If the entry is not in the log yet, {@code ifMissing} (if not null) is appended instead, already
+     * carrying the amendment.
+     */
+    record AmendEntry(Identity customer, Channel channel, String providerMessageId, String text,
+                      Map<String, Object> details, Instant at, ConversationEntry ifMissing) implements Interaction {
+        public AmendEntry {
+            Objects.requireNonNull(customer, "customer");
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(providerMessageId, "providerMessageId");
+            Objects.requireNonNull(at, "at");
+            details = details == null ? Map.of() : Map.copyOf(details);
         }
     }
 

@@ -3,6 +3,8 @@ package io.switchboard.core.ingest;
 import io.switchboard.core.directory.CustomerDirectory;
 import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import java.time.Instant;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,25 +34,35 @@ public class InteractionRecorder {
         for (Interaction interaction : interactions) {
             if (interaction instanceof Interaction.LogEntry logEntry) {
                 var entry = logEntry.entry();
-                var resolution = directory.resolve(logEntry.customer(), logEntry.profileName(), entry.source(),
-                        entry.occurredAt());
-                summary.customersCreated += resolution.created() ? 1 : 0;
-                switch (log.append(resolution.customer(), entry)) {
-                    case APPENDED -> summary.appended++;
-                    case DUPLICATE -> summary.duplicates++;
-                }
+                Customer customer = resolve(summary, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
+                count(summary, log.append(customer, entry));
+            } else if (interaction instanceof Interaction.LogReply reply) {
+                var entry = reply.entry();
+                Customer customer = resolve(summary, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
+                count(summary, log.append(customer, entry, reply.threadReferences()));
             } else if (interaction instanceof Interaction.UpdateStatus update) {
                 var change = update.change();
-                var resolution = directory.resolve(update.customer(), null, change.source(), change.at());
-                summary.customersCreated += resolution.created() ? 1 : 0;
-                switch (log.applyStatus(resolution.customer(), change)) {
+                Customer customer = resolve(summary, update.customer(), null, change.source(), change.at());
+                switch (log.applyStatus(customer, change)) {
                     case APPLIED, PLACEHOLDER_CREATED -> summary.statusesApplied++;
-                    case STALE -> summary.statusesStale++;
+                    case STALE, UNKNOWN_ENTRY -> summary.statusesStale++;
+                }
+            } else if (interaction instanceof Interaction.Watermark watermark) {
+                Customer customer = resolve(summary, watermark.customer(), null, watermark.source(), watermark.upTo());
+                summary.statusesApplied += log.applyWatermark(customer, watermark.channel(), watermark.source(),
+                        watermark.status(), watermark.upTo());
+            } else if (interaction instanceof Interaction.AmendEntry amend) {
+                String source = amend.ifMissing() != null ? amend.ifMissing().source() : "/" + amend.channel().wireName();
+                Customer customer = resolve(summary, amend.customer(), null, source, amend.at());
+                var outcome = log.amend(customer, amend.channel(), amend.providerMessageId(), amend.text(),
+                        amend.details(), amend.at());
+                if (outcome == ConversationLog.AmendOutcome.AMENDED) {
+                    summary.amended++;
+                } else if (outcome == ConversationLog.AmendOutcome.MISSING && amend.ifMissing() != null) {
+                    count(summary, log.append(customer, amend.ifMissing()));
                 }
             } else if (interaction instanceof Interaction.LinkIdentity link) {
-                var resolution = directory.resolve(link.customer(), null, link.source(), link.at());
-                summary.customersCreated += resolution.created() ? 1 : 0;
-                Customer customer = resolution.customer();
+                Customer customer = resolve(summary, link.customer(), null, link.source(), link.at());
                 String owner = directory.link(customer, link.added(), link.at());
                 if (owner.equals(customer.id())) {
                     summary.identitiesLinked++;
@@ -66,6 +78,22 @@ public class InteractionRecorder {
         return summary;
     }
 
+    private Customer resolve(Summary summary, Identity identity, String profileName, String source, Instant at) {
+        var resolution = directory.resolve(identity, profileName, source, at);
+        if (resolution.created()) {
+            summary.customersCreated++;
+            summary.newCustomers.add(identity);
+        }
+        return resolution.customer();
+    }
+
+    private static void count(Summary summary, ConversationLog.AppendOutcome outcome) {
+        switch (outcome) {
+            case APPENDED -> summary.appended++;
+            case DUPLICATE -> summary.duplicates++;
+        }
+    }
+
     /** What a batch did; for logs and tests. */
     public static final class Summary {
         public int customersCreated;
@@ -75,12 +103,15 @@ public class InteractionRecorder {
         public int statusesStale;
         public int identitiesLinked;
         public int linksRefused;
+        public int amended;
+        /** The identities whose customer this batch created (e.g. to look up a profile name once). */
+        public final List<Identity> newCustomers = new java.util.ArrayList<>();
 
         @Override
         public String toString() {
             return "customersCreated=" + customersCreated + " appended=" + appended + " duplicates=" + duplicates
                     + " statusesApplied=" + statusesApplied + " statusesStale=" + statusesStale
-                    + " identitiesLinked=" + identitiesLinked + " linksRefused=" + linksRefused;
+                    + " identitiesLinked=" + identitiesLinked + " linksRefused=" + linksRefused + " amended=" + amended;
         }
     }
 }

@@ -1,9 +1,13 @@
 package io.switchboard.core.log;
 
+import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.StatusChange;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every customer's timeline, all channels; appends are idempotent and statuses only move forward. */
@@ -13,7 +17,30 @@ public interface ConversationLog {
      * Appends the entry to the customer's timeline, in the customer's open conversation or a new one.
      * A second append of the same entry id changes nothing and answers {@link AppendOutcome#DUPLICATE}.
      */
-    AppendOutcome append(Customer customer, ConversationEntry entry);
+    default AppendOutcome append(Customer customer, ConversationEntry entry) {
+        return append(customer, entry, List.of());
+    }
+
+    /**
+     * Appends the entry; if the log holds one of {@code threadReferences} (provider message ids of the same
+     * channel, for this customer), the entry joins that message's conversation whatever the idle window says.
+     */
+    AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences);
+
+    /**
+     * Moves every outbound entry of the channel account that occurred up to {@code upTo} to at least
+     * {@code status} (a read receipt covers everything sent before it), never backwards.
+     *
+     * @return how many entries moved
+     */
+    int applyWatermark(Customer customer, Channel channel, String source, DeliveryStatus status, Instant upTo);
+
+    /**
+     * Replaces the entry's text (if {@code text} is not null) and merges {@code details} into its details:
+     * an edit, a deletion, a transcription. Repeating the same amendment changes nothing.
+     */
+    AmendOutcome amend(Customer customer, Channel channel, String providerMessageId, String text,
+                       Map<String, Object> details, Instant at);
 
     /**
      * Applies a status to the entry it refers to, never moving it backwards. A status for a message the log
@@ -28,5 +55,7 @@ public interface ConversationLog {
 
     enum AppendOutcome { APPENDED, DUPLICATE }
 
-    enum StatusOutcome { APPLIED, STALE, PLACEHOLDER_CREATED }
+    enum StatusOutcome { APPLIED, STALE, PLACEHOLDER_CREATED, UNKNOWN_ENTRY }
+
+    enum AmendOutcome { AMENDED, UNCHANGED, MISSING }
 }

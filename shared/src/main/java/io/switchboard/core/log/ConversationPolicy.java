@@ -40,6 +40,18 @@ public class ConversationPolicy {
         return new Decision(open.id(), false, moreRecent, moreRecent ? occurredAt : open.lastActivityAt());
     }
 
+    /**
+     * The entry answers a message of conversation {@code threadConversationId} (an email reply): it joins that
+     * conversation whatever the idle window says, and that conversation becomes the customer's open one.
+     */
+    public Decision join(OpenConversation open, String threadConversationId, Instant occurredAt) {
+        if (open != null && open.id().equals(threadConversationId)) {
+            boolean moreRecent = occurredAt.isAfter(open.lastActivityAt().plus(ACTIVITY_RESOLUTION));
+            return new Decision(open.id(), false, moreRecent, moreRecent ? occurredAt : open.lastActivityAt());
+        }
+        return new Decision(threadConversationId, false, true, occurredAt);
+    }
+
     /** Derived from the opening entry, so a retried opening yields the same conversation id. */
     static String newConversationId(String entryId) {
         return "conv-" + entryId.substring(1);

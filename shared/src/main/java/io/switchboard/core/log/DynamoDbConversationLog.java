@@ -3,16 +3,18 @@ package io.switchboard.core.log;
 import io.micronaut.context.annotation.Secondary;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
-import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.OpenConversation;
 import io.switchboard.core.model.StatusChange;
 import io.switchboard.core.store.Expressions;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,8 +61,83 @@ public class DynamoDbConversationLog implements ConversationLog {
     }
 
     @Override
-    public AppendOutcome append(Customer customer, ConversationEntry entry) {
-        return write(customer, entry, true);
+    public AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences) {
+        return write(customer, entry, true, threadConversation(customer.id(), entry.channel(), threadReferences));
+    }
+
+    /** The conversation of the first referenced message this customer's log holds, or null. */
+    private String threadConversation(String customerId, Channel channel, List<String> threadReferences) {
+        for (String reference : threadReferences) {
+            Optional<ConversationEntry> referenced = find(customerId, ConversationEntry.idFor(channel, reference));
+            if (referenced.isPresent() && referenced.get().conversationId() != null) {
+                return referenced.get().conversationId();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int applyWatermark(Customer customer, Channel channel, String source, DeliveryStatus status, Instant upTo) {
+        int moved = 0;
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Expressions filter = new Expressions();
+            String condition = filter.name(LogItems.DIRECTION) + " = " + filter.value("outbound", LogItems.s(Direction.OUTBOUND.wireName()))
+                    + " AND " + filter.name(LogItems.CHANNEL) + " = " + filter.value("channel", LogItems.s(channel.wireName()))
+                    + " AND " + filter.name(LogItems.SOURCE) + " = " + filter.value("source", LogItems.s(source))
+                    + " AND (attribute_not_exists(" + filter.name(LogItems.STATUS_RANK) + ") OR "
+                    + filter.name(LogItems.STATUS_RANK) + " < " + filter.value("rank", LogItems.n(status.rank())) + ")";
+            String keyCondition = filter.name(LogItems.CUSTOMER_ID) + " = " + filter.value("customerId", LogItems.s(customer.id()))
+                    + " AND " + filter.name(LogItems.TIME_KEY) + " <= " + filter.value("upTo", LogItems.s(LogItems.time(upTo) + "#~"));
+            var page = dynamoDb.query(QueryRequest.builder().tableName(table())
+                    .indexName(LogItems.BY_TIME_INDEX)
+                    .keyConditionExpression(keyCondition)
+                    .filterExpression(condition)
+                    .expressionAttributeNames(filter.names())
+                    .expressionAttributeValues(filter.values())
+                    .consistentRead(true)
+                    .exclusiveStartKey(startKey)
+                    .build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                StatusChange change = new StatusChange(channel, source, LogItems.string(item, LogItems.PROVIDER_MESSAGE_ID),
+                        status, upTo, Map.of(), null);
+                if (applyStatus(customer, change) == StatusOutcome.APPLIED) {
+                    moved++;
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return moved;
+    }
+
+    @Override
+    public AmendOutcome amend(Customer customer, Channel channel, String providerMessageId, String text,
+                              Map<String, Object> details, Instant at) {
+        String entryId = ConversationEntry.idFor(channel, providerMessageId);
+        Optional<ConversationEntry> current = find(customer.id(), entryId);
+        if (current.isEmpty()) {
+            return AmendOutcome.MISSING;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(current.get().details());
+        merged.putAll(details);
+        String newText = text != null ? text : current.get().text();
+        if (java.util.Objects.equals(newText, current.get().text()) && merged.equals(current.get().details())) {
+            return AmendOutcome.UNCHANGED;
+        }
+        Expressions update = new Expressions()
+                .set(LogItems.DETAILS, LogItems.s(Json.write(merged)))
+                .set(LogItems.AMENDED_AT, LogItems.s(LogItems.time(at)));
+        if (newText != null) {
+            update.set(LogItems.TEXT, LogItems.s(newText));
+        }
+        dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
+                .key(LogItems.key(customer.id(), LogItems.entrySk(entryId)))
+                .updateExpression(update.update())
+                .conditionExpression("attribute_exists(" + update.name(LogItems.SK) + ")")
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values())
+                .build());
+        return AmendOutcome.AMENDED;
     }
 
     @Override
@@ -90,17 +167,20 @@ public class DynamoDbConversationLog implements ConversationLog {
                     return StatusOutcome.STALE;
                 }
             }
+            if (change.placeholder() == null) {
+                return StatusOutcome.UNKNOWN_ENTRY;
+            }
             // The log has never seen this message (sent by another system, or its webhook is still on the
-            // way): keep it as an outbound placeholder that the message can fill in and later statuses attach to.
+            // way): keep it as a placeholder that the message can fill in and later statuses attach to.
             ConversationEntry placeholder = ConversationEntry.builder(change.channel(), change.providerMessageId())
                     .source(change.source())
-                    .direction(Direction.OUTBOUND)
-                    .kind(EntryKind.MESSAGE)
+                    .direction(change.placeholder().direction())
+                    .kind(change.placeholder().kind())
                     .occurredAt(change.at())
                     .status(change.status(), change.at())
                     .placeholder(true)
                     .build();
-            if (write(customer, placeholder, false) == AppendOutcome.APPENDED) {
+            if (write(customer, placeholder, false, null) == AppendOutcome.APPENDED) {
                 return StatusOutcome.PLACEHOLDER_CREATED;
             }
             // Created meanwhile by the message itself or another status: apply the status to it.
@@ -138,10 +218,13 @@ public class DynamoDbConversationLog implements ConversationLog {
      * Writes a new entry (or fills in a placeholder when {@code fillsPlaceholder}), in the customer's open
      * conversation or a new one.
      */
-    private AppendOutcome write(Customer customer, ConversationEntry entry, boolean fillsPlaceholder) {
+    private AppendOutcome write(Customer customer, ConversationEntry entry, boolean fillsPlaceholder,
+                                String threadConversationId) {
         Customer current = customer;
         for (int attempt = 1; ; attempt++) {
-            ConversationPolicy.Decision decision = policy.decide(current.openConversation(), entry.occurredAt(), entry.id());
+            ConversationPolicy.Decision decision = threadConversationId != null
+                    ? policy.join(current.openConversation(), threadConversationId, entry.occurredAt())
+                    : policy.decide(current.openConversation(), entry.occurredAt(), entry.id());
             Update entryWrite = entryWrite(current.id(), entry.inConversation(decision.conversationId(), decision.opens()),
                     fillsPlaceholder);
             try {

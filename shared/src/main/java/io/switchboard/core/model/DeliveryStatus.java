@@ -1,15 +1,23 @@
 package io.switchboard.core.model;
 
 /**
- * Delivery status of an outbound message. Providers deliver status callbacks out of order, so a status
- * only ever replaces a lower-ranked one: a late "delivered" never undoes "read". "failed" is terminal.
+ * Status of an entry: delivery of a message, or progress of a call. Providers deliver status callbacks out
+ * of order, so a status only ever replaces a lower-ranked one: a late "delivered" never undoes "read", a
+ * late "ringing" never undoes "completed". "failed" and a call's final statuses are terminal.
  */
 public enum DeliveryStatus {
     ACCEPTED("accepted", 1),
     SENT("sent", 2),
     DELIVERED("delivered", 3),
     READ("read", 4),
-    FAILED("failed", 5);
+    FAILED("failed", 5),
+    // Calls (Twilio CallStatus: https://www.twilio.com/docs/voice/api/call-resource#call-status-values)
+    RINGING("ringing", 1),
+    IN_PROGRESS("in-progress", 2),
+    COMPLETED("completed", 6),
+    BUSY("busy", 6),
+    NO_ANSWER("no-answer", 6),
+    CANCELED("canceled", 6);
 
     private final String wireName;
     private final int rank;
@@ -25,6 +33,11 @@ public enum DeliveryStatus {
 
     public int rank() {
         return rank;
+    }
+
+    /** A call in this status has ended (announced once as switchboard.call.ended). */
+    public boolean endsCall() {
+        return this == COMPLETED || this == BUSY || this == NO_ANSWER || this == CANCELED || this == FAILED;
     }
 
     public boolean isAfter(DeliveryStatus other) {

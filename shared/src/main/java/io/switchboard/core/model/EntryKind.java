@@ -10,6 +10,12 @@ public enum EntryKind {
     LOCATION("location"),
     CONTACTS("contacts"),
     INTERACTIVE_REPLY("interactive_reply"),
+    /** A tap on a button or menu item that posts a payload back (Messenger postback). */
+    POSTBACK("postback"),
+    /** The customer arrived through a link, ad or QR code (Messenger referral); where from is in details. */
+    REFERRAL("referral"),
+    /** The customer opted in (Messenger plugin or notification opt-in). */
+    OPTIN("optin"),
     SYSTEM("system"),
     CALL("call"),
     VOICEMAIL("voicemail"),

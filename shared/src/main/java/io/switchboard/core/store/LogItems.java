@@ -63,6 +63,8 @@ public final class LogItems {
     public static final String STATUS_ERROR = "statusError";
     public static final String DETAILS = "details";
     public static final String PLACEHOLDER = "placeholder";
+    /** When the entry's text or details were last amended (an edit, a deletion, a transcription). */
+    public static final String AMENDED_AT = "amendedAt";
 
     /** Fixed width, so that text order is time order. */
     private static final DateTimeFormatter SORTABLE_TIME =

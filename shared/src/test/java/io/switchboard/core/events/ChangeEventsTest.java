@@ -70,6 +70,47 @@ class ChangeEventsTest {
         assertTrue(!first.get(0).id().equals(second.get(0).id()), "content event is not deduped against the placeholder's");
     }
 
+    @Test
+    void callReachingAnEndingStatus_announcesCallEndedOnce_andLateEndingStatusesNothing() {
+        var call = ConversationEntry.builder(Channel.VOICE, "CA1").source("/twilio/AC1")
+                .kind(io.switchboard.core.model.EntryKind.CALL).occurredAt(AT).build().inConversation("conv-1", false);
+        var ringing = entryItem(call, DeliveryStatus.RINGING);
+        var completed = entryItem(call, DeliveryStatus.COMPLETED);
+        var failedLater = entryItem(call, DeliveryStatus.FAILED);
+
+        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(ringing, completed, customer)));
+        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(null, completed, customer)).subList(1, 2));
+        assertTrue(ChangeEvents.of(failedLater, completed, customer).isEmpty());
+    }
+
+    @Test
+    void newCall_announcesCallStartedWithTheCallersRecentEntries() {
+        var call = ConversationEntry.builder(Channel.VOICE, "CA2").source("/twilio/AC1")
+                .kind(io.switchboard.core.model.EntryKind.CALL).occurredAt(AT).build().inConversation("conv-1", false);
+        var earlier = inbound().inConversation("conv-1", false);
+
+        var events = ChangeEvents.of(null, entryItem(call, null), customer, id -> List.of(earlier, call));
+
+        assertEquals(List.of(EventTypes.CALL_STARTED), types(events));
+        List<?> recent = (List<?>) events.get(0).data().get("recentEntries");
+        assertEquals(1, recent.size());
+        assertEquals("hi", ((Map<?, ?>) recent.get(0)).get("text"));
+    }
+
+    @Test
+    void amendedEntry_isAnnouncedAgainOncePerAmendment() {
+        var before = entryItem(inbound().inConversation("conv-1", false), null);
+        var after = new HashMap<>(before);
+        after.put(LogItems.TEXT, AttributeValue.fromS("hi (edited)"));
+        after.put(LogItems.AMENDED_AT, AttributeValue.fromS("2026-11-20T10:05:00.000Z"));
+
+        var events = ChangeEvents.of(before, after, customer);
+
+        assertEquals(List.of(EventTypes.MESSAGE_RECEIVED), types(events));
+        assertEquals("hi (edited)", ((Map<?, ?>) events.get(0).data().get("entry")).get("text"));
+        assertTrue(ChangeEvents.of(after, after, customer).isEmpty());
+    }
+
     private static List<String> types(List<CloudEvent> events) {
         return events.stream().map(CloudEvent::type).toList();
     }

@@ -1,6 +1,8 @@
 package io.switchboard.core.testing;
 
 import io.switchboard.core.log.ConversationLog;
+import io.switchboard.core.model.Channel;
+import java.time.Instant;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.DeliveryStatus;
@@ -23,7 +25,7 @@ public class InMemoryConversationLog implements ConversationLog {
     private final Map<String, Map<String, ConversationEntry>> entriesByCustomer = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized AppendOutcome append(Customer customer, ConversationEntry entry) {
+    public synchronized AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences) {
         Map<String, ConversationEntry> entries = entriesByCustomer.computeIfAbsent(customer.id(), id -> new ConcurrentHashMap<>());
         ConversationEntry existing = entries.get(entry.id());
         if (existing != null && !existing.placeholder()) {
@@ -37,9 +39,12 @@ public class InMemoryConversationLog implements ConversationLog {
     public synchronized StatusOutcome applyStatus(Customer customer, StatusChange change) {
         Map<String, ConversationEntry> entries = entriesByCustomer.computeIfAbsent(customer.id(), id -> new ConcurrentHashMap<>());
         ConversationEntry existing = entries.get(change.entryId());
+        if (existing == null && change.placeholder() == null) {
+            return StatusOutcome.UNKNOWN_ENTRY;
+        }
         if (existing == null) {
             entries.put(change.entryId(), ConversationEntry.builder(change.channel(), change.providerMessageId())
-                    .source(change.source()).direction(Direction.OUTBOUND).kind(EntryKind.MESSAGE)
+                    .source(change.source()).direction(change.placeholder().direction()).kind(change.placeholder().kind())
                     .occurredAt(change.at()).status(change.status(), change.at()).placeholder(true).build());
             return StatusOutcome.PLACEHOLDER_CREATED;
         }
@@ -48,6 +53,41 @@ public class InMemoryConversationLog implements ConversationLog {
         }
         entries.put(existing.id(), withStatus(existing, change.status(), change.at(), existing.placeholder()));
         return StatusOutcome.APPLIED;
+    }
+
+    @Override
+    public synchronized int applyWatermark(Customer customer, Channel channel, String source, DeliveryStatus status,
+                                           Instant upTo) {
+        int moved = 0;
+        for (ConversationEntry entry : List.copyOf(entriesByCustomer.getOrDefault(customer.id(), Map.of()).values())) {
+            if (entry.direction() == Direction.OUTBOUND && entry.channel() == channel && entry.source().equals(source)
+                    && !entry.occurredAt().isAfter(upTo) && status.isAfter(entry.status())) {
+                applyStatus(customer, new StatusChange(channel, source, entry.providerMessageId(), status, upTo, Map.of(), null));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    @Override
+    public synchronized AmendOutcome amend(Customer customer, Channel channel, String providerMessageId, String text,
+                                           Map<String, Object> details, Instant at) {
+        Map<String, ConversationEntry> entries = entriesByCustomer.getOrDefault(customer.id(), Map.of());
+        ConversationEntry entry = entries.get(ConversationEntry.idFor(channel, providerMessageId));
+        if (entry == null) {
+            return AmendOutcome.MISSING;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(entry.details());
+        merged.putAll(details);
+        String newText = text != null ? text : entry.text();
+        if (java.util.Objects.equals(newText, entry.text()) && merged.equals(entry.details())) {
+            return AmendOutcome.UNCHANGED;
+        }
+        entries.put(entry.id(), new ConversationEntry(entry.id(), entry.channel(), entry.source(), entry.direction(),
+                entry.kind(), entry.occurredAt(), newText, entry.attachments(), entry.providerMessageId(), entry.replyTo(),
+                entry.conversationId(), entry.opensConversation(), entry.status(), entry.statusAt(), merged,
+                entry.placeholder()));
+        return AmendOutcome.AMENDED;
     }
 
     @Override
