@@ -18,7 +18,7 @@ class DeployableJarsTest {
 
     @Test
     void everyFunctionJar_carriesTheUrlConnectionClientOnly() throws IOException {
-        for (String function : List.of("whatsapp", "fanout")) {
+        for (String function : List.of("whatsapp", "messenger", "telephony", "fanout")) {
             List<String> entries = entries(function);
             assertTrue(entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/http/urlconnection/")),
                     function + " has the URLConnection client");
@@ -28,8 +28,11 @@ class DeployableJarsTest {
     }
 
     @Test
-    void webhookFunctionJar_hasNoSqsClient_theFanoutHasIt() throws IOException {
-        assertTrue(entries("whatsapp").stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+    void webhookFunctionJars_haveNoSqsClient_theFanoutHasIt() throws IOException {
+        for (String webhookFunction : List.of("whatsapp", "messenger", "telephony")) {
+            assertTrue(entries(webhookFunction).stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")),
+                    webhookFunction);
+        }
         assertTrue(entries("fanout").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
     }
 

@@ -152,9 +152,11 @@ class TemplateModelTest {
     @Test
     void projectTemplateSecrets() {
         TemplateModel model = TemplateModel.load(TestTemplates.project());
-        assertEquals(List.of(new TemplateModel.Secret("WhatsAppSecret", List.of("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"))),
-                model.secrets());
-        assertEquals(model.secrets(), model.secretsOf(model.function("WhatsAppFunction")));
+        TemplateModel.Secret whatsApp = new TemplateModel.Secret("WhatsAppSecret", List.of("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"));
+        assertTrue(model.secrets().contains(whatsApp), model.secrets().toString());
+        assertEquals(List.of(whatsApp), model.secretsOf(model.function("WhatsAppFunction")));
+        assertEquals(List.of(new TemplateModel.Secret("TelephonySecret", List.of("TWILIO_AUTH_TOKEN"))),
+                model.secretsOf(model.function("TelephonyFunction")));
         assertTrue(model.secretsOf(model.function("FanoutFunction")).isEmpty());
     }
 

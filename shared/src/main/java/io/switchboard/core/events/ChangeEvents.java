@@ -88,7 +88,11 @@ public final class ChangeEvents {
             String type = arrivalType(entry);
             events.add(event(customer, entry, data, type, id(entry.id(), type, "amended", amendedAt), amendedAt));
         }
-        if (entry.status() != null && LogItems.statusRank(newImage) > LogItems.statusRank(oldImage)) {
+        // A new entry's own first status travels in its arrival event; a placeholder's is announced, since
+        // the status is all that is known of it, and so is a call that is new and already over.
+        boolean statusIsNews = !inserted || entry.placeholder()
+                || (entry.kind() == EntryKind.CALL && entry.status() != null && entry.status().endsCall());
+        if (statusIsNews && entry.status() != null && LogItems.statusRank(newImage) > LogItems.statusRank(oldImage)) {
             String statusTime = LogItems.time(entry.statusAt() != null ? entry.statusAt() : entry.occurredAt());
             if (entry.kind() == EntryKind.CALL && entry.status().endsCall()) {
                 String before = oldImage == null ? null : LogItems.string(oldImage, LogItems.STATUS);

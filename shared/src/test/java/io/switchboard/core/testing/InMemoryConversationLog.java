@@ -102,6 +102,12 @@ public class InMemoryConversationLog implements ConversationLog {
         return Optional.ofNullable(entriesByCustomer.getOrDefault(customerId, Map.of()).get(entryId));
     }
 
+    /** The entry of a provider message, whoever's it is, or null; for assertions. */
+    public synchronized ConversationEntry byProviderMessageId(Channel channel, String providerMessageId) {
+        String entryId = ConversationEntry.idFor(channel, providerMessageId);
+        return all().stream().filter(entry -> entry.id().equals(entryId)).findFirst().orElse(null);
+    }
+
     /** Every entry of every customer, for assertions. */
     public synchronized List<ConversationEntry> all() {
         List<ConversationEntry> all = new ArrayList<>();

@@ -1,0 +1,103 @@
+package io.switchboard.telephony;
+
+import io.switchboard.core.http.WebhookException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@code application/x-www-form-urlencoded} body as Twilio posts it: name/value pairs in body order, UTF-8,
+ * a name may repeat. Decoding is the only parsing done before the signature is checked (the signature covers the
+ * decoded parameters).
+ */
+public final class TwilioForm {
+
+    /** One decoded parameter. */
+    public record Param(String name, String value) {
+    }
+
+    private final List<Param> params;
+
+    private TwilioForm(List<Param> params) {
+        this.params = List.copyOf(params);
+    }
+
+    public static TwilioForm of(List<Param> params) {
+        return new TwilioForm(params);
+    }
+
+    /**
+     * @throws WebhookException 400 when the body is not a well-formed form encoding (a bad %-escape, a pair
+     *                          without a name)
+     */
+    public static TwilioForm parse(byte[] body) {
+        List<Param> params = new ArrayList<>();
+        if (body == null || body.length == 0) {
+            return new TwilioForm(params);
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (String pair : text.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue; // "a=1&&b=2" and a trailing "&" are tolerated, as browsers and Twilio's libraries do
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (name.isEmpty()) {
+                throw WebhookException.badRequest("malformed form body: a parameter without a name");
+            }
+            params.add(new Param(name, value));
+        }
+        return new TwilioForm(params);
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw WebhookException.badRequest("malformed form body: bad percent-encoding");
+        }
+    }
+
+    public List<Param> params() {
+        return params;
+    }
+
+    /** The first value of a parameter; empty when absent or blank. */
+    public Optional<String> get(String name) {
+        for (Param param : params) {
+            if (param.name().equals(name)) {
+                return param.value().isBlank() ? Optional.empty() : Optional.of(param.value());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first non-blank value among several names (e.g. MessageSid, then the legacy SmsSid). */
+    public Optional<String> first(String... names) {
+        for (String name : names) {
+            Optional<String> value = get(name);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @throws WebhookException 400 naming the parameter when it is absent or blank
+     */
+    public String require(String name) {
+        return get(name).orElseThrow(() -> WebhookException.badRequest("missing parameter " + name));
+    }
+
+    public String requireAny(String... names) {
+        return first(names).orElseThrow(() -> WebhookException.badRequest("missing parameter " + names[0]));
+    }
+
+    public boolean has(String name) {
+        return get(name).isPresent();
+    }
+}
