@@ -36,7 +36,7 @@ public abstract class WebhookHandler extends MicronautRequestHandler<APIGatewayV
     @Override
     public final APIGatewayV2HTTPResponse execute(APIGatewayV2HTTPEvent event) {
         try {
-            return handle(WebhookRequest.from(event, MAX_BODY_BYTES));
+            return handle(WebhookRequest.from(event, maxBodyBytes()));
         } catch (WebhookException refused) {
             LOG.info("refused {} {}: {} {}", method(event), event.getRawPath(), refused.status(), refused.reason());
             return Responses.text(refused.status(), refused.reason());
@@ -50,6 +50,11 @@ public abstract class WebhookHandler extends MicronautRequestHandler<APIGatewayV
             LOG.error("function misconfigured: {}", misconfigured.getMessage());
             return Responses.text(500, "webhook not configured");
         }
+    }
+
+    /** Bodies over this many bytes (after base64 decoding) are refused with 413 before anything is parsed. */
+    protected int maxBodyBytes() {
+        return MAX_BODY_BYTES;
     }
 
     /** Verify, parse, hand to the core, answer. Throw {@link WebhookException} to refuse. */

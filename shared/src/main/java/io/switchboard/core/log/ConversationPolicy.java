@@ -33,8 +33,17 @@ public class ConversationPolicy {
     }
 
     public Decision decide(OpenConversation open, Instant occurredAt, String entryId) {
+        return decide(open, occurredAt, entryId, true);
+    }
+
+    /**
+     * @param mayOpen false for entries that join an open conversation but never start one (auto-replies,
+     *                bounces): outside any conversation they get none
+     */
+    public Decision decide(OpenConversation open, Instant occurredAt, String entryId, boolean mayOpen) {
         if (open == null || occurredAt.isAfter(open.lastActivityAt().plus(idleWindow))) {
-            return new Decision(newConversationId(entryId), true, true, occurredAt);
+            return mayOpen ? new Decision(newConversationId(entryId), true, true, occurredAt)
+                    : new Decision(null, false, false, open == null ? occurredAt : open.lastActivityAt());
         }
         boolean moreRecent = occurredAt.isAfter(open.lastActivityAt().plus(ACTIVITY_RESOLUTION));
         return new Decision(open.id(), false, moreRecent, moreRecent ? occurredAt : open.lastActivityAt());

@@ -224,7 +224,7 @@ public class DynamoDbConversationLog implements ConversationLog {
         for (int attempt = 1; ; attempt++) {
             ConversationPolicy.Decision decision = threadConversationId != null
                     ? policy.join(current.openConversation(), threadConversationId, entry.occurredAt())
-                    : policy.decide(current.openConversation(), entry.occurredAt(), entry.id());
+                    : policy.decide(current.openConversation(), entry.occurredAt(), entry.id(), entry.kind().opensConversations());
             Update entryWrite = entryWrite(current.id(), entry.inConversation(decision.conversationId(), decision.opens()),
                     fillsPlaceholder);
             try {

@@ -17,15 +17,30 @@ public enum EntryKind {
     /** The customer opted in (Messenger plugin or notification opt-in). */
     OPTIN("optin"),
     SYSTEM("system"),
+    /** An automatic answer (out-of-office, autoresponder): joins an open conversation, never opens one. */
+    AUTO_REPLY("auto_reply", false),
+    /** A delivery-status report (a bounce): joins an open conversation, never opens one. */
+    BOUNCE("bounce", false),
     CALL("call"),
     VOICEMAIL("voicemail"),
     /** A payload type Switchboard does not understand yet: kept whole in details.raw, never dropped. */
     UNSUPPORTED("unsupported");
 
     private final String wireName;
+    private final boolean opensConversations;
 
     EntryKind(String wireName) {
+        this(wireName, true);
+    }
+
+    EntryKind(String wireName, boolean opensConversations) {
         this.wireName = wireName;
+        this.opensConversations = opensConversations;
+    }
+
+    /** False for machine-made entries that must not start a conversation on their own. */
+    public boolean opensConversations() {
+        return opensConversations;
     }
 
     public String wireName() {
