@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.json.Json;
+import static io.switchboard.core.json.JsonValues.bool;
+import static io.switchboard.core.json.JsonValues.nonBlank;
+import static io.switchboard.core.json.JsonValues.number;
+import static io.switchboard.core.json.JsonValues.plain;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
@@ -547,30 +551,8 @@ public final class MessengerPayloadParser {
         return plain(copy);
     }
 
-    private static Object plain(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : Json.MAPPER.convertValue(node, Object.class);
-    }
 
-    private static Boolean bool(JsonNode node) {
-        return node != null && node.isBoolean() ? node.booleanValue() : null;
-    }
 
-    private static Double number(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isTextual()) {
-            try {
-                return Double.valueOf(node.asText().trim());
-            } catch (NumberFormatException notANumber) {
-                return null;
-            }
-        }
-        return null;
-    }
 
     private static Long integer(JsonNode node) {
         if (node == null) {
@@ -585,9 +567,6 @@ public final class MessengerPayloadParser {
         return null;
     }
 
-    private static String nonBlank(String text) {
-        return text == null || text.isBlank() ? null : text;
-    }
 
     // ---------------------------------------------------------------- small types
 

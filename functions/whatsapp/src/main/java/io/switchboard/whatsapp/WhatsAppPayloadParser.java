@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.json.Json;
+import static io.switchboard.core.json.JsonValues.bool;
+import static io.switchboard.core.json.JsonValues.nonBlank;
+import static io.switchboard.core.json.JsonValues.number;
+import static io.switchboard.core.json.JsonValues.plain;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
@@ -488,31 +492,8 @@ public final class WhatsAppPayloadParser {
         return value;
     }
 
-    /** A JSON value as plain Java maps, lists, strings, numbers and booleans (what the log can store). */
-    private static Object plain(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : Json.MAPPER.convertValue(node, Object.class);
-    }
 
-    private static Boolean bool(JsonNode node) {
-        return node != null && node.isBoolean() ? node.booleanValue() : null;
-    }
 
-    private static Double number(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isTextual()) {
-            try {
-                return Double.valueOf(node.asText().trim());
-            } catch (NumberFormatException notANumber) {
-                return null;
-            }
-        }
-        return null;
-    }
 
     private static void putText(Map<String, Object> map, String key, JsonNode node) {
         if (node != null && !node.isNull() && node.isValueNode()) {
@@ -523,10 +504,6 @@ public final class WhatsAppPayloadParser {
         }
     }
 
-    /** Meta's BSUID examples send "" for a withheld phone number; absent and empty mean the same. */
-    private static String nonBlank(String text) {
-        return text == null || text.isBlank() ? null : text;
-    }
 
     // ---------------------------------------------------------------- small types
 

@@ -1,0 +1,45 @@
+package io.switchboard.core.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Lenient reads of provider JSON values for parsers: absent, null and wrongly typed values give null instead
+ * of an exception, because a detail a provider leaves out must not cost the rest of the payload.
+ */
+public final class JsonValues {
+
+    private JsonValues() {
+    }
+
+    /** A JSON value as plain Java maps, lists, strings, numbers and booleans (what the log can store). */
+    public static Object plain(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : Json.MAPPER.convertValue(node, Object.class);
+    }
+
+    public static Boolean bool(JsonNode node) {
+        return node != null && node.isBoolean() ? node.booleanValue() : null;
+    }
+
+    /** A number, also when the provider sends it as text ("37.4"). */
+    public static Double number(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isTextual()) {
+            try {
+                return Double.valueOf(node.asText().trim());
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Absent, empty and blank text mean the same: nothing. */
+    public static String nonBlank(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+}
