@@ -18,7 +18,7 @@ class DeployableJarsTest {
 
     @Test
     void everyFunctionJar_carriesTheUrlConnectionClientOnly() throws IOException {
-        for (String function : List.of("whatsapp", "messenger", "telephony", "fanout")) {
+        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout")) {
             List<String> entries = entries(function);
             assertTrue(entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/http/urlconnection/")),
                     function + " has the URLConnection client");
@@ -29,7 +29,7 @@ class DeployableJarsTest {
 
     @Test
     void webhookFunctionJars_haveNoSqsClient_theFanoutHasIt() throws IOException {
-        for (String webhookFunction : List.of("whatsapp", "messenger", "telephony")) {
+        for (String webhookFunction : List.of("whatsapp", "messenger", "telephony", "email")) {
             assertTrue(entries(webhookFunction).stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")),
                     webhookFunction);
         }

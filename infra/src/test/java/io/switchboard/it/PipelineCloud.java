@@ -41,6 +41,9 @@ final class PipelineCloud implements AutoCloseable {
     static final String INSTAGRAM_APP_SECRET = "test-instagram-app-secret";
     static final String INSTAGRAM_VERIFY_TOKEN = "test-instagram-verify-token";
     static final String TWILIO_AUTH_TOKEN = "test-twilio-auth-token";
+    static final String MAILGUN_SIGNING_KEY = "test-mailgun-signing-key";
+    static final String EMAIL_WEBHOOK_USER = "test-email-user";
+    static final String EMAIL_WEBHOOK_PASSWORD = "test-email-password";
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final LocalCloud cloud;
@@ -53,14 +56,17 @@ final class PipelineCloud implements AutoCloseable {
     }
 
     static PipelineCloud start(LocalCloud.Options options) {
-        return new PipelineCloud(LocalCloud.start(options.env(Map.of(
-                "WHATSAPP_APP_SECRET", APP_SECRET,
-                "WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN,
-                "MESSENGER_APP_SECRET", MESSENGER_APP_SECRET,
-                "MESSENGER_VERIFY_TOKEN", MESSENGER_VERIFY_TOKEN,
-                "INSTAGRAM_APP_SECRET", INSTAGRAM_APP_SECRET,
-                "INSTAGRAM_VERIFY_TOKEN", INSTAGRAM_VERIFY_TOKEN,
-                "TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN))));
+        return new PipelineCloud(LocalCloud.start(options.env(Map.ofEntries(
+                Map.entry("WHATSAPP_APP_SECRET", APP_SECRET),
+                Map.entry("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN),
+                Map.entry("MESSENGER_APP_SECRET", MESSENGER_APP_SECRET),
+                Map.entry("MESSENGER_VERIFY_TOKEN", MESSENGER_VERIFY_TOKEN),
+                Map.entry("INSTAGRAM_APP_SECRET", INSTAGRAM_APP_SECRET),
+                Map.entry("INSTAGRAM_VERIFY_TOKEN", INSTAGRAM_VERIFY_TOKEN),
+                Map.entry("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
+                Map.entry("MAILGUN_SIGNING_KEY", MAILGUN_SIGNING_KEY),
+                Map.entry("EMAIL_WEBHOOK_USER", EMAIL_WEBHOOK_USER),
+                Map.entry("EMAIL_WEBHOOK_PASSWORD", EMAIL_WEBHOOK_PASSWORD)))));
     }
 
     LocalCloud local() {

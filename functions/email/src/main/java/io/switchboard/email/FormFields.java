@@ -1,0 +1,151 @@
+package io.switchboard.email;
+
+import io.switchboard.core.http.WebhookException;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A form post as Mailgun and SendGrid send it: {@code application/x-www-form-urlencoded}, or
+ * {@code multipart/form-data} (RFC 7578), which is read with Jakarta Mail's MIME multipart parser over the body
+ * and the request's Content-Type (its boundary). File fields keep their name, type and size only.
+ */
+public final class FormFields {
+
+    /**
+     * One field. For a file, {@code filename} is set and {@code bytes} hold the content only while the request is
+     * handled (they are measured, never stored).
+     */
+    public record Field(String name, byte[] bytes, String filename, String contentType, String contentId) {
+
+        /** The value decoded in the field's declared charset, else UTF-8. */
+        public String value() {
+            return value(MimeEmailParser.charset(contentType));
+        }
+
+        public String value(Charset charset) {
+            return new String(bytes, charset);
+        }
+
+        public boolean isFile() {
+            return filename != null;
+        }
+    }
+
+    private final List<Field> fields;
+
+    private FormFields(List<Field> fields) {
+        this.fields = List.copyOf(fields);
+    }
+
+    /**
+     * @throws WebhookException 400 for a broken body, 415 for a content type that is no form
+     */
+    public static FormFields parse(byte[] body, String contentType) {
+        String base = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
+        if (base.startsWith("multipart/form-data")) {
+            return multipart(body, contentType);
+        }
+        if (base.isEmpty() || base.startsWith("application/x-www-form-urlencoded")) {
+            return urlencoded(body);
+        }
+        throw new WebhookException(415, "expected application/x-www-form-urlencoded or multipart/form-data");
+    }
+
+    static FormFields urlencoded(byte[] body) {
+        List<Field> fields = new ArrayList<>();
+        String text = new String(body, StandardCharsets.US_ASCII);
+        for (String pair : text.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (name.isEmpty()) {
+                throw WebhookException.badRequest("malformed form body: a field without a name");
+            }
+            fields.add(new Field(name, value.getBytes(StandardCharsets.UTF_8), null, "text/plain; charset=UTF-8", null));
+        }
+        return new FormFields(fields);
+    }
+
+    static FormFields multipart(byte[] body, String contentType) {
+        List<Field> fields = new ArrayList<>();
+        try {
+            MimeMultipart multipart = new MimeMultipart(new ByteArrayDataSource(body, contentType));
+            int count = multipart.getCount();
+            for (int i = 0; i < count; i++) {
+                BodyPart part = multipart.getBodyPart(i);
+                String[] disposition = part.getHeader("Content-Disposition");
+                if (disposition == null || disposition.length == 0) {
+                    throw WebhookException.badRequest("malformed form body: a part without Content-Disposition");
+                }
+                ContentDisposition parsed = new ContentDisposition(disposition[0]);
+                String name = parsed.getParameter("name");
+                if (name == null || name.isEmpty()) {
+                    throw WebhookException.badRequest("malformed form body: a part without a name");
+                }
+                String filename = parsed.getParameter("filename");
+                byte[] bytes;
+                try (InputStream in = part.getInputStream()) {
+                    bytes = in.readAllBytes();
+                }
+                String[] contentIds = part.getHeader("Content-ID");
+                fields.add(new Field(name, bytes, filename == null ? null : MimeUtility.decodeText(filename),
+                        part.getContentType(), contentIds == null ? null : contentIds[0]));
+            }
+        } catch (MessagingException | IOException malformed) {
+            throw WebhookException.badRequest("malformed multipart body: " + malformed.getMessage());
+        }
+        return new FormFields(fields);
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw WebhookException.badRequest("malformed form body: bad percent-encoding");
+        }
+    }
+
+    public List<Field> all() {
+        return fields;
+    }
+
+    public Optional<Field> field(String name) {
+        return fields.stream().filter(field -> field.name().equals(name)).findFirst();
+    }
+
+    /** The first non-blank text value of a field. */
+    public Optional<String> get(String name) {
+        return field(name).filter(field -> !field.isFile()).map(Field::value).filter(value -> !value.isBlank());
+    }
+
+    /** The first non-blank value among several names (Mailgun sends e.g. both "Message-Id" and headers). */
+    public Optional<String> first(String... names) {
+        for (String name : names) {
+            Optional<String> value = get(name);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<Field> files() {
+        return fields.stream().filter(Field::isFile).toList();
+    }
+}

@@ -1,0 +1,61 @@
+package io.switchboard.email;
+
+import io.switchboard.core.model.Attachment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One inbound email, whatever provider delivered it: what the entry is built from. Message ids are already
+ * normalized ({@link MessageIds}); text is the full plain-text body (or a text rendering of the HTML body).
+ *
+ * @param from          the author (From header)
+ * @param to            To recipients, may be empty
+ * @param cc            Cc recipients, may be empty
+ * @param subject       decoded subject, may be null
+ * @param messageId     normalized Message-ID, may be null when the message carries none
+ * @param inReplyTo     normalized In-Reply-To, may be null
+ * @param references    normalized References, oldest first as in the header
+ * @param date          the Date header, may be null
+ * @param text          the plain-text body, may be null
+ * @param strippedText  the reply without quoted history as the provider computed it, may be null
+ * @param hasHtml       an HTML body exists
+ * @param attachments   attachment metadata only (never bytes)
+ * @param headers       every header, for classification (auto-replies)
+ * @param bounce        what a delivery-status report says, or null when this is no bounce
+ */
+public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAddress> cc, String subject,
+                          String messageId, String inReplyTo, List<String> references, Instant date, String text,
+                          String strippedText, boolean hasHtml, List<Attachment> attachments, MailHeaders headers,
+                          Bounce bounce) {
+
+    public ParsedEmail {
+        Objects.requireNonNull(from, "from");
+        to = to == null ? List.of() : List.copyOf(to);
+        cc = cc == null ? List.of() : List.copyOf(cc);
+        references = references == null ? List.of() : List.copyOf(references);
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        headers = headers == null ? MailHeaders.empty() : headers;
+    }
+
+    /** An address and its (decoded) display name; the name may be null. */
+    public record EmailAddress(String address, String name) {
+        public EmailAddress {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * A delivery-status report (RFC 3464) about a message sent earlier.
+     *
+     * @param originalMessageId normalized Message-ID of the returned message, null when the report does not say
+     * @param originalRecipient the address the failed message was sent to (Final-Recipient or the returned To)
+     * @param action            e.g. failed, delayed
+     * @param status            RFC 3463 status code, e.g. 5.1.1
+     * @param diagnostic        the remote server's Diagnostic-Code
+     * @param reportingMta      Reporting-MTA
+     */
+    public record Bounce(String originalMessageId, String originalRecipient, String action, String status,
+                         String diagnostic, String reportingMta) {
+    }
+}

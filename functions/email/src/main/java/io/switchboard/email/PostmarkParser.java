@@ -1,0 +1,104 @@
+package io.switchboard.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Attachment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Postmark's inbound webhook JSON (https://postmarkapp.com/developer/webhooks/inbound-webhook): FromFull {Email,
+ * Name}, ToFull/CcFull [{Email, Name, MailboxHash}], Subject, Date, TextBody, HtmlBody, StrippedTextReply,
+ * Headers [{Name, Value}], Attachments [{Name, Content, ContentType, ContentLength, ContentID}]. Postmark's own
+ * {@code MessageID} is its id for the inbound message; the email's Message-ID (needed for threading) is in
+ * Headers, and Postmark's id is only the fallback.
+ */
+public final class PostmarkParser {
+
+    private PostmarkParser() {
+    }
+
+    public static ParsedEmail parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (IOException malformed) {
+            throw WebhookException.badRequest("malformed JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw WebhookException.badRequest("payload is not a JSON object");
+        }
+        MailHeaders.Builder builder = MailHeaders.builder();
+        for (JsonNode header : root.path("Headers")) {
+            builder.add(text(header, "Name"), text(header, "Value"));
+        }
+        MailHeaders headers = builder.build();
+
+        ParsedEmail.EmailAddress from = address(root.path("FromFull"));
+        if (from == null) {
+            from = MimeEmailParser.address(text(root, "From"));
+        }
+        if (from == null) {
+            throw WebhookException.badRequest("no From address");
+        }
+        List<ParsedEmail.EmailAddress> to = addresses(root.path("ToFull"));
+        if (to.isEmpty()) {
+            to = MimeEmailParser.addresses(text(root, "To"));
+        }
+        List<ParsedEmail.EmailAddress> cc = addresses(root.path("CcFull"));
+        if (cc.isEmpty()) {
+            cc = MimeEmailParser.addresses(text(root, "Cc"));
+        }
+        String messageId = MessageIds.normalize(headers.first("Message-ID").orElse(null));
+        if (messageId == null) {
+            messageId = MessageIds.normalize(text(root, "MessageID"));
+        }
+        List<Attachment> attachments = new ArrayList<>();
+        for (JsonNode attachment : root.path("Attachments")) {
+            String type = text(attachment, "ContentType");
+            String contentId = text(attachment, "ContentID");
+            attachments.add(new Attachment(Attachments.typeOf(type), type,
+                    contentId == null ? null : "cid:" + MessageIds.normalize(contentId), null,
+                    text(attachment, "Name"), null,
+                    attachment.hasNonNull("ContentLength") ? attachment.get("ContentLength").asLong() : null));
+        }
+        String html = text(root, "HtmlBody");
+        String textBody = text(root, "TextBody");
+        return new ParsedEmail(from, to, cc, text(root, "Subject"), messageId,
+                MessageIds.normalize(headers.first("In-Reply-To").orElse(null)),
+                MessageIds.list(String.join(" ", headers.all("References"))),
+                MimeEmailParser.date(text(root, "Date")),
+                textBody != null ? textBody : HtmlText.of(html),
+                text(root, "StrippedTextReply"),
+                html != null,
+                attachments,
+                headers,
+                Bounces.isDaemon(from.address()) ? new ParsedEmail.Bounce(null, null, null, null, null, null) : null);
+    }
+
+    private static ParsedEmail.EmailAddress address(JsonNode node) {
+        String email = text(node, "Email");
+        if (email == null || !email.contains("@")) {
+            return null;
+        }
+        return new ParsedEmail.EmailAddress(email.trim(), text(node, "Name"));
+    }
+
+    private static List<ParsedEmail.EmailAddress> addresses(JsonNode array) {
+        List<ParsedEmail.EmailAddress> result = new ArrayList<>();
+        for (JsonNode node : array) {
+            ParsedEmail.EmailAddress address = address(node);
+            if (address != null) {
+                result.add(address);
+            }
+        }
+        return result;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+}

@@ -1,0 +1,289 @@
+package io.switchboard.email;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.config.Contexts;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.EntryKind;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.testing.InMemoryConversationLog;
+import io.switchboard.core.testing.InMemoryCustomerDirectory;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EmailWebhookHandlerTest {
+
+    static final String USER = "inbound-user";
+    static final String PASSWORD = "s3cret-pa55word";
+    static final String FORM = "application/x-www-form-urlencoded";
+
+    private final InMemoryCustomerDirectory directory = new InMemoryCustomerDirectory();
+    private final InMemoryConversationLog log = new InMemoryConversationLog();
+    private final EmailWebhookHandler handler = new EmailWebhookHandler(Contexts.with(Settings.of(Map.of(
+            EmailWebhookHandler.MAILGUN_SIGNING_KEY, Fixtures.MAILGUN_KEY,
+            EmailWebhookHandler.WEBHOOK_USER, USER,
+            EmailWebhookHandler.WEBHOOK_PASSWORD, PASSWORD)), directory, log));
+
+    @AfterEach
+    void closeHandler() {
+        handler.close();
+    }
+
+    // ---------------------------------------------------------------- Postmark
+
+    @Test
+    void postmarkInbound_withCredentials_isLoggedWithTheStrippedReplyAndTheHeaderMessageId() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+                Fixtures.bytes("postmark_inbound.json"), auth(), false);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        ConversationEntry entry = onlyEntry();
+        assertEquals("CAGXpo2WKfxHWZ5UFYCR3H_J9SNMG+5AXUovfEFL6DjWBJSyZaA@mail.example.com", entry.providerMessageId());
+        assertEquals("/email/postmark", entry.source());
+        assertEquals("Still nothing here, can you check with the courier?\n\nIvy", entry.text());
+        assertEquals(Instant.parse("2026-12-01T09:05:00Z"), entry.occurredAt());
+        assertEquals("agent-parcel-0001@support.example.net", entry.replyTo());
+        assertEquals(true, entry.details().get("hasHtml"));
+        assertEquals(List.of(Map.of("address", "jon.chen@example.com", "name", "Jon Chen")), entry.details().get("cc"));
+        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_tracking01", null, "tracking.png", null, 70L)),
+                entry.attachments());
+        assertEquals("Ivy Chen", directory.find(Identity.email("Ivy.Chen@example.com")).orElseThrow().displayName());
+    }
+
+    @Test
+    void postmarkWithWrongPassword_is401WithAChallenge_andStoresNothing() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+                Fixtures.bytes("postmark_inbound.json"), Map.of("Authorization", BasicAuth.header(USER, "guess")), false);
+        assertEquals(401, response.getStatusCode());
+        assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic realm="));
+        assertNothingRecorded();
+    }
+
+    @Test
+    void postmarkWithoutCredentials_is401_andStoresNothing() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+                Fixtures.bytes("postmark_inbound.json"), Map.of(), false);
+        assertEquals(401, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void postmarkMalformedJson_is400_andStoresNothing() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+                "{\"FromFull\":".getBytes(StandardCharsets.UTF_8), auth(), false);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("malformed JSON", response.getBody());
+        assertNothingRecorded();
+    }
+
+    // ---------------------------------------------------------------- Mailgun
+
+    @Test
+    void mailgunUrlencodedForward_signedNow_isLoggedWithStrippedTextAndThreadReferences() {
+        byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", Instant.now().getEpochSecond(), Fixtures.MAILGUN_KEY);
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        ConversationEntry entry = onlyEntry();
+        assertEquals("CAKimLee0002@mail.example.com", entry.providerMessageId());
+        assertEquals("Thanks, the refund arrived.", entry.text());
+        assertEquals("/email/mailgun", entry.source());
+        assertEquals(Instant.parse("2026-12-01T11:00:00Z"), entry.occurredAt());
+        assertEquals(List.of("kim-first-6120@mail.example.com", "agent-6120@support.example.net"),
+                entry.details().get("references"));
+        assertEquals("Kim Lee", directory.find(Identity.email("kim.lee@example.com")).orElseThrow().displayName());
+    }
+
+    @Test
+    void mailgunMultipartForward_withAnAttachment_keepsItsMetadataOnly() {
+        byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.multipart", Instant.now().getEpochSecond(), Fixtures.MAILGUN_KEY);
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, Fixtures.MAILGUN_MULTIPART_TYPE, body,
+                Map.of(), true);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        ConversationEntry entry = onlyEntry();
+        assertEquals("CAKimLee0003@mail.example.com", entry.providerMessageId());
+        assertEquals(1, entry.attachments().size());
+        Attachment receipt = entry.attachments().get(0);
+        assertEquals("receipt-6120.pdf", receipt.filename());
+        assertEquals("application/pdf", receipt.mimeType());
+        assertEquals(69L, receipt.sizeBytes());
+    }
+
+    @Test
+    void mailgunSignedWithAnotherKey_is403_andStoresNothing() {
+        byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", Instant.now().getEpochSecond(), "someone-elses-key");
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        assertEquals(403, response.getStatusCode());
+        assertEquals("invalid signature", response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void mailgunWithAStaleTimestamp_is403_andStoresNothing() {
+        long tenMinutesAgo = Instant.now().minusSeconds(600).getEpochSecond();
+        byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", tenMinutesAgo, Fixtures.MAILGUN_KEY);
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        assertEquals(403, response.getStatusCode());
+        assertEquals("stale timestamp", response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void mailgunWithATimestampFarInTheFuture_is403_andStoresNothing() {
+        long tenMinutesAhead = Instant.now().plusSeconds(600).getEpochSecond();
+        byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", tenMinutesAhead, Fixtures.MAILGUN_KEY);
+        assertEquals(403, post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false).getStatusCode());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void mailgunFixtureAsDelivered_withItsOldTimestamp_isRefused() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM,
+                Fixtures.bytes("mailgun_inbound.form"), Map.of(), false);
+        assertEquals(403, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void mailgunWithoutSignatureFields_is401_andStoresNothing() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM,
+                "from=a%40example.com&subject=hi".getBytes(StandardCharsets.US_ASCII), Map.of(), false);
+        assertEquals(401, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    // ---------------------------------------------------------------- SendGrid
+
+    @Test
+    void sendGridParsedForm_isLoggedWithDecodedSubjectAndAttachmentInfo() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+                Fixtures.bytes("sendgrid_parsed.multipart"), auth(), true);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        ConversationEntry entry = onlyEntry();
+        assertEquals("CALiam0004@mail.example.com", entry.providerMessageId());
+        assertEquals("Cancel my subscription – account 3310", entry.details().get("subject"));
+        assertEquals("Please cancel my subscription for account 3310 at the end of the month.", entry.text());
+        assertEquals(Instant.parse("2026-12-02T09:00:00Z"), entry.occurredAt());
+        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_screenshot01", null, "screenshot.png", null, 70L)),
+                entry.attachments());
+        assertEquals("/email/sendgrid", entry.source());
+    }
+
+    @Test
+    void sendGridRawForm_isParsedFromTheWholeMimeMessage() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+                Fixtures.bytes("sendgrid_raw.multipart"), auth(), true);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        ConversationEntry entry = onlyEntry();
+        assertEquals("CAMia0005@mail.example.com", entry.providerMessageId());
+        assertEquals("I ordered a medium and got a small. Can I exchange it?", entry.text());
+        assertEquals(true, entry.details().get("hasHtml"));
+        assertEquals("Mia Park", directory.find(Identity.email("mia@example.com")).orElseThrow().displayName());
+    }
+
+    @Test
+    void sendGridWithWrongUser_is401_andStoresNothing() {
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+                Fixtures.bytes("sendgrid_raw.multipart"), Map.of("Authorization", BasicAuth.header("admin", PASSWORD)), true);
+        assertEquals(401, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    // ---------------------------------------------------------------- raw MIME
+
+    @Test
+    void rawMimeDeliveredTwice_isOneEntry() {
+        byte[] body = Fixtures.bytes("plain.eml");
+        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true).getStatusCode());
+        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true).getStatusCode());
+        assertEquals(1, log.all().size());
+        assertEquals(1, directory.customerCount());
+    }
+
+    @Test
+    void rawMimeBounce_isLoggedAsABounceOnTheOriginalRecipient() {
+        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", Fixtures.bytes("bounce.eml"), auth(), false)
+                .getStatusCode());
+        ConversationEntry entry = onlyEntry();
+        assertEquals(EntryKind.BOUNCE, entry.kind());
+        assertTrue(directory.find(Identity.email("hal@example.com")).isPresent());
+        assertNull(directory.find(Identity.email("hal@example.com")).orElseThrow().displayName());
+    }
+
+    @Test
+    void malformedMime_is400WithAReason_andStoresNothing() {
+        byte[] body = ("From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+                + "no parts here\r\n").getBytes(StandardCharsets.US_ASCII);
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), false);
+        assertEquals(400, response.getStatusCode());
+        assertTrue(response.getBody().startsWith("malformed MIME"), response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void bodyOverTheLimit_is413_andStoresNothing() {
+        byte[] body = new byte[EmailWebhookHandler.MAX_BODY_BYTES + 1];
+        java.util.Arrays.fill(body, (byte) 'a');
+        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true);
+        assertEquals(413, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void getRequest_is405() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event("GET", EmailWebhookHandler.MIME, null, auth(), false), null);
+        assertEquals(405, response.getStatusCode());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ConversationEntry onlyEntry() {
+        List<ConversationEntry> all = log.all();
+        assertEquals(1, all.size(), all.toString());
+        return all.get(0);
+    }
+
+    private void assertNothingRecorded() {
+        assertTrue(log.all().isEmpty(), "nothing may be logged");
+        assertEquals(0, directory.customerCount(), "no customer may be created");
+    }
+
+    private static Map<String, String> auth() {
+        return Map.of("Authorization", BasicAuth.header(USER, PASSWORD));
+    }
+
+    private APIGatewayV2HTTPResponse post(String path, String contentType, byte[] body, Map<String, String> headers,
+                                          boolean base64) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("Content-Type", contentType);
+        return handler.handleRequest(event("POST", path, body, all, base64), null);
+    }
+
+    /** As API Gateway (HTTP API, payload 2.0) delivers it: binary bodies base64-encoded. */
+    private static APIGatewayV2HTTPEvent event(String method, String path, byte[] body, Map<String, String> headers,
+                                               boolean base64) {
+        String encoded = body == null ? null : base64 ? Base64.getEncoder().encodeToString(body)
+                : new String(body, StandardCharsets.UTF_8);
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(method + " " + path)
+                .withRawPath(path)
+                .withHeaders(headers)
+                .withBody(encoded)
+                .withIsBase64Encoded(base64)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build())
+                        .build())
+                .build();
+    }
+}
