@@ -1,5 +1,6 @@
 package io.switchboard.email;
 
+import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.http.WebhookException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
@@ -9,7 +10,6 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,19 +66,8 @@ public final class FormFields {
 
     static FormFields urlencoded(byte[] body) {
         List<Field> fields = new ArrayList<>();
-        String text = new String(body, StandardCharsets.US_ASCII);
-        for (String pair : text.split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (name.isEmpty()) {
-                throw WebhookException.badRequest("malformed form body: a field without a name");
-            }
-            fields.add(new Field(name, value.getBytes(StandardCharsets.UTF_8), null, "text/plain; charset=UTF-8", null));
-        }
+        UrlEncodedForm.parse(body).forEach(pair -> fields.add(new Field(pair.getKey(),
+                pair.getValue().getBytes(StandardCharsets.UTF_8), null, "text/plain; charset=UTF-8", null)));
         return new FormFields(fields);
     }
 
@@ -113,13 +102,6 @@ public final class FormFields {
         return new FormFields(fields);
     }
 
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            throw WebhookException.badRequest("malformed form body: bad percent-encoding");
-        }
-    }
 
     public List<Field> all() {
         return fields;

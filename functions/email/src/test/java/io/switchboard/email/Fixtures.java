@@ -1,8 +1,5 @@
 package io.switchboard.email;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Email webhook bodies under src/test/resources/events/email, byte for byte. */
@@ -21,14 +18,7 @@ final class Fixtures {
 
     static byte[] bytes(String name) {
         String path = "/events/email/" + name;
-        try (InputStream in = Fixtures.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + path);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.switchboard.core.testing.TestResources.bytes(path);
     }
 
     static String text(String name) {

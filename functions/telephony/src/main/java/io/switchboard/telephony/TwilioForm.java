@@ -1,8 +1,7 @@
 package io.switchboard.telephony;
 
+import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.http.WebhookException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,31 +33,8 @@ public final class TwilioForm {
      */
     public static TwilioForm parse(byte[] body) {
         List<Param> params = new ArrayList<>();
-        if (body == null || body.length == 0) {
-            return new TwilioForm(params);
-        }
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String pair : text.split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue; // "a=1&&b=2" and a trailing "&" are tolerated, as browsers and Twilio's libraries do
-            }
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (name.isEmpty()) {
-                throw WebhookException.badRequest("malformed form body: a parameter without a name");
-            }
-            params.add(new Param(name, value));
-        }
+        UrlEncodedForm.parse(body).forEach(pair -> params.add(new Param(pair.getKey(), pair.getValue())));
         return new TwilioForm(params);
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            throw WebhookException.badRequest("malformed form body: bad percent-encoding");
-        }
     }
 
     public List<Param> params() {
