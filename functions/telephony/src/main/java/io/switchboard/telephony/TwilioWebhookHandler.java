@@ -172,7 +172,8 @@ public class TwilioWebhookHandler extends WebhookHandler {
         if (signature.isBlank()) {
             throw WebhookException.forbidden("missing signature");
         }
-        String url = base + request.path() + query(request.query());
+        String url = base + request.path()
+                + (request.rawQuery().isEmpty() ? query(request.query()) : "?" + request.rawQuery());
         if (!TwilioSignature.isValid(signature, url, form, authToken)) {
             throw WebhookException.forbidden("invalid signature");
         }
@@ -196,9 +197,9 @@ public class TwilioWebhookHandler extends WebhookHandler {
     }
 
     /**
-     * The query string of the request as Twilio signed it. API Gateway hands over decoded parameters only, so it is
-     * rebuilt: names sorted, values form-encoded. This reproduces the callback URLs this function writes into its
-     * TwiML (a single {@code customer} parameter); a URL configured in the Twilio console should carry no query.
+     * The query string rebuilt from decoded parameters (names sorted, values form-encoded), for events that carry
+     * no raw query string (API Gateway payload v2 and the local cloud do). It reproduces the callback URLs this
+     * function writes into its TwiML (a single {@code customer} parameter).
      */
     static String query(Map<String, String> parameters) {
         if (parameters == null || parameters.isEmpty()) {

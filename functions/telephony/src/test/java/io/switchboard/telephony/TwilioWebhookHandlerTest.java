@@ -110,6 +110,19 @@ class TwilioWebhookHandlerTest {
     }
 
     @Test
+    void consoleUrlWithItsOwnQuery_isVerifiedAgainstTheQueryAsReceived() {
+        // given a webhook URL configured in the Twilio console with a query in no particular order
+        byte[] body = Fixtures.bytes("sms_inbound.form");
+        String pathAndQuery = TwilioWebhookHandler.SMS + "?tenant=acme&bucket=2";
+
+        // when Twilio calls it, signing the URL exactly as configured
+        APIGatewayV2HTTPResponse response = send(pathAndQuery, body, sign(pathAndQuery, body));
+
+        // then the signature matches (a query rebuilt in sorted order would not)
+        assertEquals(200, response.getStatusCode(), response.getBody());
+    }
+
+    @Test
     void missingSignature_is403AndStoresNothing() {
         APIGatewayV2HTTPResponse response = send(TwilioWebhookHandler.SMS, Fixtures.bytes("sms_inbound.form"), null);
         assertEquals(403, response.getStatusCode());
@@ -396,7 +409,9 @@ class TwilioWebhookHandlerTest {
                         java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
             }
         }
-        return handler.handleRequest(event("POST", path, body, headers(signature), query, false), null);
+        APIGatewayV2HTTPEvent event = event("POST", path, body, headers(signature), query, false);
+        event.setRawQueryString(q < 0 ? "" : pathAndQuery.substring(q + 1));
+        return handler.handleRequest(event, null);
     }
 
     /** Signed the way Twilio signs, computed independently of the handler's URL reconstruction. */

@@ -11,9 +11,12 @@ import java.util.Optional;
 /**
  * An API Gateway (HTTP API, payload v2) request with its body decoded to the raw bytes the provider sent:
  * signatures are computed over these bytes, never over re-serialised text.
+ *
+ * @param rawQuery the query string as received, without '?' ("" when none): what a provider signed as part of
+ *                 the URL (Twilio)
  */
 public record WebhookRequest(String method, String path, Map<String, String> headers,
-                             Map<String, String> query, byte[] body) {
+                             Map<String, String> query, String rawQuery, byte[] body) {
 
     public static WebhookRequest from(APIGatewayV2HTTPEvent event, int maxBodyBytes) {
         String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
@@ -47,7 +50,7 @@ public record WebhookRequest(String method, String path, Map<String, String> hea
             throw tooLarge(maxBodyBytes);
         }
         return new WebhookRequest(method == null ? "" : method.toUpperCase(Locale.ROOT), event.getRawPath(),
-                Map.copyOf(headers), query, body);
+                Map.copyOf(headers), query, event.getRawQueryString() == null ? "" : event.getRawQueryString(), body);
     }
 
     private static WebhookException tooLarge(int maxBodyBytes) {
