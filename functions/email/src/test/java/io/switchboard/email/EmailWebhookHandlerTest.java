@@ -274,16 +274,6 @@ class EmailWebhookHandlerTest {
                                                boolean base64) {
         String encoded = body == null ? null : base64 ? Base64.getEncoder().encodeToString(body)
                 : new String(body, StandardCharsets.UTF_8);
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(headers)
-                .withBody(encoded)
-                .withIsBase64Encoded(base64)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build())
-                        .build())
-                .build();
+        return io.switchboard.core.testing.ApiGatewayEvents.request(method, path, headers, null, encoded, base64);
     }
 }

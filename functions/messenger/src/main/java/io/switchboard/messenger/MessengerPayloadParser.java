@@ -10,6 +10,7 @@ import static io.switchboard.core.json.JsonValues.bool;
 import static io.switchboard.core.json.JsonValues.nonBlank;
 import static io.switchboard.core.json.JsonValues.number;
 import static io.switchboard.core.json.JsonValues.plain;
+import static io.switchboard.core.json.JsonValues.requiredText;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
@@ -510,15 +511,6 @@ public final class MessengerPayloadParser {
 
     private static JsonNode object(JsonNode node) {
         return node != null && node.isObject() ? node : null;
-    }
-
-    private static String requiredText(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        String text = value != null && (value.isTextual() || value.isNumber()) ? nonBlank(value.asText()) : null;
-        if (text == null) {
-            throw WebhookException.badRequest(where + " is missing");
-        }
-        return text;
     }
 
     /**

@@ -437,21 +437,8 @@ class TwilioWebhookHandlerTest {
 
     private static APIGatewayV2HTTPEvent event(String method, String path, byte[] body, Map<String, String> headers,
                                                Map<String, String> query, boolean base64) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(headers)
-                .withQueryStringParameters(query)
-                .withBody(body == null ? null : new String(body, StandardCharsets.UTF_8))
-                .withIsBase64Encoded(base64)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method)
-                                .withPath(path)
-                                .build())
-                        .build())
-                .build();
+        return io.switchboard.core.testing.ApiGatewayEvents.request(method, path, headers, query,
+                body == null ? null : new String(body, StandardCharsets.UTF_8), base64);
     }
 
     static Document xml(String text) throws Exception {

@@ -10,6 +10,7 @@ import static io.switchboard.core.json.JsonValues.bool;
 import static io.switchboard.core.json.JsonValues.nonBlank;
 import static io.switchboard.core.json.JsonValues.number;
 import static io.switchboard.core.json.JsonValues.plain;
+import static io.switchboard.core.json.JsonValues.requiredText;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
@@ -458,15 +459,6 @@ public final class WhatsAppPayloadParser {
     }
 
     // ---------------------------------------------------------------- JSON helpers
-
-    private static String requiredText(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        String text = value != null && (value.isTextual() || value.isNumber()) ? nonBlank(value.asText()) : null;
-        if (text == null) {
-            throw WebhookException.badRequest(where + " is missing");
-        }
-        return text;
-    }
 
     /** Meta sends epoch seconds as a string ("1749416383"); a JSON number is accepted too. */
     private static Instant epochSeconds(JsonNode node, String where) {

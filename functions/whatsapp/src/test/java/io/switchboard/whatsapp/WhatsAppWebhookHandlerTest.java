@@ -307,20 +307,7 @@ class WhatsAppWebhookHandlerTest {
 
     private static APIGatewayV2HTTPEvent event(String method, byte[] body, Map<String, String> headers,
                                                Map<String, String> query, boolean base64) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(method + " " + PATH)
-                .withRawPath(PATH)
-                .withHeaders(headers)
-                .withQueryStringParameters(query)
-                .withBody(body == null ? null : new String(body, StandardCharsets.UTF_8))
-                .withIsBase64Encoded(base64)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method)
-                                .withPath(PATH)
-                                .build())
-                        .build())
-                .build();
+        return io.switchboard.core.testing.ApiGatewayEvents.request(method, PATH, headers, query,
+                body == null ? null : new String(body, StandardCharsets.UTF_8), base64);
     }
 }
