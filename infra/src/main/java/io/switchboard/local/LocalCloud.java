@@ -44,6 +44,7 @@ public final class LocalCloud implements AutoCloseable {
         private Path dataDir;
         private String awsEndpoint;
         private Path template;
+        private Map<String, String> parameters = Map.of();
         private Map<String, String> env = Map.of();
         private List<Object> singletons = List.of();
         private boolean streamPoller = true;
@@ -82,6 +83,12 @@ public final class LocalCloud implements AutoCloseable {
         /** Default: template.yaml in the working directory or the nearest parent that has one. */
         public Options template(Path template) {
             this.template = template;
+            return this;
+        }
+
+        /** Template parameter values over their defaults, as {@code sam deploy --parameter-overrides} gives them. */
+        public Options parameters(Map<String, String> parameters) {
+            this.parameters = Map.copyOf(parameters);
             return this;
         }
 
@@ -125,7 +132,7 @@ public final class LocalCloud implements AutoCloseable {
         Path templatePath = options.template != null ? options.template
                 : TemplateModel.locate(Path.of("")).orElseThrow(() -> new IllegalArgumentException(
                 "no template.yaml in " + Path.of("").toAbsolutePath() + " or its parents (use --template)"));
-        this.model = TemplateModel.load(templatePath);
+        this.model = TemplateModel.load(templatePath, options.parameters);
         this.provisioner = new Provisioner(model);
         if (options.awsEndpoint == null) {
             Path dynamoDir = options.dataDir == null ? null : options.dataDir.resolve("dynamodb");
@@ -139,7 +146,10 @@ public final class LocalCloud implements AutoCloseable {
             this.dynamoDbEndpoint = options.awsEndpoint;
             this.sqsEndpoint = options.awsEndpoint;
         }
-        Settings clientSettings = Settings.of(merge(System.getenv(), endpointSettings()));
+        // The cloud's own clients create tables and queues, which an embedded DynamoDB on a busy machine can take
+        // long to do: they wait up to a minute.
+        Settings clientSettings = Settings.of(merge(merge(System.getenv(), endpointSettings()),
+                Map.of(AwsClientFactory.CALL_TIMEOUT_SECONDS, "60")));
         this.dynamoDb = AwsClientFactory.configure(DynamoDbClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
         this.dynamoDbStreams = AwsClientFactory.configure(DynamoDbStreamsClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
         this.sqs = AwsClientFactory.configure(SqsClient.builder(), "SQS", clientSettings, List.of()).build();
@@ -262,6 +272,9 @@ public final class LocalCloud implements AutoCloseable {
             settings.put(Settings.AWS_ENDPOINT_URL, options.awsEndpoint);
         }
         settings.put(Settings.AWS_REGION, TemplateModel.REGION);
+        // Embedded services on a loaded machine are slow, not down: a longer SDK deadline than on AWS (5 s). Not
+        // minutes either: a connection left over from a stopped service fails only when its read times out.
+        settings.put(AwsClientFactory.CALL_TIMEOUT_SECONDS, "15");
         return settings;
     }
 

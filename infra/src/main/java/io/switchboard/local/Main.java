@@ -26,6 +26,8 @@ public final class Main {
               --data-dir DIR       keep tables and stream positions in DIR across restarts (default: in memory)
               --aws-endpoint URL   use this AWS-compatible endpoint (e.g. LocalStack) instead of the embedded services
               --template FILE      the SAM template (default: template.yaml here or in a parent directory)
+              --parameter NAME=VALUE  a template parameter over its default (repeatable), as
+                                   sam deploy --parameter-overrides, e.g. SubscriberQueueArns=arn:aws:sqs:...
               --help               this text
 
             Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables.
@@ -74,6 +76,7 @@ public final class Main {
     /** The options, or null for --help. */
     static LocalCloud.Options parse(String[] args) {
         LocalCloud.Options options = new LocalCloud.Options().port(3000).dynamoDbPort(8000).sqsPort(9324);
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -92,6 +95,15 @@ public final class Main {
                 case "--data-dir" -> options.dataDir(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
                 case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
+                case "--parameter" -> {
+                    String assignment = value != null ? value : next(args, ++i, arg);
+                    int split = assignment.indexOf('=');
+                    if (split < 1) {
+                        throw new IllegalArgumentException("--parameter needs NAME=VALUE");
+                    }
+                    parameters.put(assignment.substring(0, split), assignment.substring(split + 1));
+                    options.parameters(parameters);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }

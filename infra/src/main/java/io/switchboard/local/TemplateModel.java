@@ -105,9 +105,17 @@ public final class TemplateModel {
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
 
-    private TemplateModel(Path source, Map<String, Object> template) {
+    private final Map<String, String> parameterValues;
+
+    private TemplateModel(Path source, Map<String, Object> template, Map<String, String> parameterValues) {
         this.source = source;
         this.parameters = map(template.get("Parameters"));
+        this.parameterValues = Map.copyOf(parameterValues);
+        for (String name : parameterValues.keySet()) {
+            if (!parameters.containsKey(name)) {
+                throw new IllegalArgumentException("the template has no parameter " + name);
+            }
+        }
         this.conditions = map(template.get("Conditions"));
         this.resources = new LinkedHashMap<>();
         map(template.get("Resources")).forEach((id, resource) -> resources.put(id, map(resource)));
@@ -127,15 +135,20 @@ public final class TemplateModel {
     }
 
     public static TemplateModel load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /** @param parameterValues values over the parameters' defaults (sam deploy --parameter-overrides) */
+    public static TemplateModel load(Path file, Map<String, String> parameterValues) {
         try {
-            return new TemplateModel(file.toAbsolutePath(), CloudFormationYaml.load(file));
+            return new TemplateModel(file.toAbsolutePath(), CloudFormationYaml.load(file), parameterValues);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read template " + file + ": " + e.getMessage(), e);
         }
     }
 
     public static TemplateModel parse(String yaml) {
-        return new TemplateModel(null, CloudFormationYaml.load(yaml));
+        return new TemplateModel(null, CloudFormationYaml.load(yaml), Map.of());
     }
 
     /** template.yaml in {@code start} or the nearest parent directory that has one. */
@@ -260,11 +273,7 @@ public final class TemplateModel {
                 if (parts.size() != 2) {
                     throw new Unresolvable("Fn::Join needs [delimiter, values]: " + argument);
                 }
-                List<String> values = new ArrayList<>();
-                for (Object item : list(parts.get(1))) {
-                    values.add(resolve(item, local));
-                }
-                yield String.join(String.valueOf(parts.get(0)), values);
+                yield String.join(String.valueOf(parts.get(0)), resolveList(parts.get(1), local));
             }
             case "Fn::Select" -> {
                 List<?> parts = list(argument);
@@ -289,6 +298,30 @@ public final class TemplateModel {
         };
     }
 
+    /**
+     * A list value: a YAML list of values, or a {@code !Ref} to a CommaDelimitedList parameter (its items; none
+     * when it is empty), or {@code !Split}.
+     */
+    private List<String> resolveList(Object value, LocalResources local) {
+        if (value instanceof List<?> items) {
+            List<String> values = new ArrayList<>();
+            for (Object item : items) {
+                values.add(resolve(item, local));
+            }
+            return values;
+        }
+        Map<String, Object> intrinsic = map(value);
+        if (intrinsic.get("Ref") instanceof String name && parameters.containsKey(name)
+                && "CommaDelimitedList".equals(map(parameters.get(name)).get("Type"))) {
+            String joined = ref(name, local);
+            return joined.isEmpty() ? List.of() : List.of(joined.split(",", -1));
+        }
+        if (intrinsic.get("Fn::Split") instanceof List<?> parts && parts.size() == 2) {
+            return List.of(resolve(parts.get(1), local).split(java.util.regex.Pattern.quote(String.valueOf(parts.get(0))), -1));
+        }
+        throw new Unresolvable("not a list value: " + value);
+    }
+
     private String ref(String name, LocalResources local) {
         switch (name) {
             case "AWS::StackName":
@@ -305,6 +338,9 @@ public final class TemplateModel {
                 throw new Omitted("AWS::NoValue");
             default:
                 break;
+        }
+        if (parameterValues.containsKey(name)) {
+            return parameterValues.get(name);
         }
         if (parameters.containsKey(name)) {
             Object defaultValue = map(parameters.get(name)).get("Default");

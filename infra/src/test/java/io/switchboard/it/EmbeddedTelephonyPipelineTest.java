@@ -64,7 +64,7 @@ class EmbeddedTelephonyPipelineTest {
 
         // when the same number calls
         String callSid = "CA8001aaaabbbbccccddddeeeeffff0001";
-        HttpResponse<String> answer = postTwilio(VOICE, TwilioWebhooks.incomingCall(callSid, number));
+        HttpResponse<String> answer = cloud.postTwilio(VOICE, TwilioWebhooks.incomingCall(callSid, number));
 
         // then the call is answered with TwiML and logged on the same customer
         assertEquals(200, answer.statusCode(), answer.body());
@@ -85,9 +85,9 @@ class EmbeddedTelephonyPipelineTest {
         assertEquals("My order 4417 arrived damaged", whatsApp.path("text").asText());
 
         // when Twilio delivers "completed" before "ringing"
-        assertEquals(200, postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "completed", 47,
+        assertEquals(200, cloud.postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "completed", 47,
                 "Sun, 22 Nov 2026 21:31:47 +0000")).statusCode());
-        assertEquals(200, postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "ringing", 0,
+        assertEquals(200, cloud.postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "ringing", 0,
                 "Sun, 22 Nov 2026 21:31:00 +0000")).statusCode());
         cloud.drainQueue();
 
@@ -100,7 +100,7 @@ class EmbeddedTelephonyPipelineTest {
 
         // when the status callback is retried
         long stored = cloud.storedItems();
-        assertEquals(200, postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "completed", 47,
+        assertEquals(200, cloud.postTwilio(VOICE_STATUS, TwilioWebhooks.callStatus(callSid, number, "completed", 47,
                 "Sun, 22 Nov 2026 21:31:47 +0000")).statusCode());
         cloud.drainQueue();
 
@@ -116,7 +116,7 @@ class EmbeddedTelephonyPipelineTest {
         String number = "+14155558002";
         String callSid = "CA8002aaaabbbbccccddddeeeeffff0002";
         String recordingSid = "RE8002aaaabbbbccccddddeeeeffff0002";
-        HttpResponse<String> answer = postTwilio(VOICE, TwilioWebhooks.incomingCall(callSid, number));
+        HttpResponse<String> answer = cloud.postTwilio(VOICE, TwilioWebhooks.incomingCall(callSid, number));
         assertEquals(200, answer.statusCode(), answer.body());
         Element record = (Element) xml(answer.body()).getElementsByTagName("Record").item(0);
         String recordingCallback = record.getAttribute("recordingStatusCallback");
@@ -125,10 +125,10 @@ class EmbeddedTelephonyPipelineTest {
         String customerId = cloud.customerIdOf("phone:" + number).orElseThrow();
 
         // when Twilio posts the recording, then its transcription, to the URLs the TwiML gave it
-        assertEquals(200, postTwilioTo(recordingCallback, TwilioWebhooks.recording(callSid, recordingSid, 14,
+        assertEquals(200, cloud.postTwilioTo(recordingCallback, TwilioWebhooks.recording(callSid, recordingSid, 14,
                 Instant.now().plusSeconds(8))).statusCode()); // the recording starts after the greeting
         String text = "Hi, this is Ada. Please call me back about order 4417.";
-        assertEquals(200, postTwilioTo(transcriptionCallback,
+        assertEquals(200, cloud.postTwilioTo(transcriptionCallback,
                 TwilioWebhooks.transcription(callSid, number, recordingSid, text)).statusCode());
 
         // then one voicemail, answering the call, with the audio and the text; announced on arrival and on transcription
@@ -154,8 +154,8 @@ class EmbeddedTelephonyPipelineTest {
         String outbound = "SM8003aaaabbbbccccddddeeeeffff9003";
         String sms = TwilioWebhooks.sms(inbound, number, "Where is my parcel?");
         String delivered = TwilioWebhooks.smsStatus(outbound, number, "delivered");
-        assertEquals(200, postTwilio(SMS, sms).statusCode());
-        assertEquals(200, postTwilio(SMS_STATUS, delivered).statusCode());
+        assertEquals(200, cloud.postTwilio(SMS, sms).statusCode());
+        assertEquals(200, cloud.postTwilio(SMS_STATUS, delivered).statusCode());
         String customerId = cloud.customerIdOf("phone:" + number).orElseThrow();
         cloud.drainQueue();
         List<String> before = types(cloud.eventsFor(customerId));
@@ -165,8 +165,8 @@ class EmbeddedTelephonyPipelineTest {
         List<Map<String, AttributeValue>> entries = cloud.entries(customerId);
 
         // when Twilio retries both
-        HttpResponse<String> retriedSms = postTwilio(SMS, sms);
-        HttpResponse<String> retriedStatus = postTwilio(SMS_STATUS, delivered);
+        HttpResponse<String> retriedSms = cloud.postTwilio(SMS, sms);
+        HttpResponse<String> retriedStatus = cloud.postTwilio(SMS_STATUS, delivered);
         cloud.drainQueue();
 
         // then both are acknowledged and nothing changes
@@ -193,9 +193,9 @@ class EmbeddedTelephonyPipelineTest {
         assertEquals(400, response.statusCode());
         assertTrue(response.body().startsWith("malformed form body"), response.body());
         // missing required parameters
-        assertEquals(400, postTwilio(SMS, TwilioWebhooks.form("AccountSid", TwilioWebhooks.ACCOUNT_SID,
+        assertEquals(400, cloud.postTwilio(SMS, TwilioWebhooks.form("AccountSid", TwilioWebhooks.ACCOUNT_SID,
                 "From", number, "To", TwilioWebhooks.COMPANY_NUMBER, "Body", "no id")).statusCode());
-        assertEquals(400, postTwilio(VOICE, TwilioWebhooks.form("AccountSid", TwilioWebhooks.ACCOUNT_SID,
+        assertEquals(400, cloud.postTwilio(VOICE, TwilioWebhooks.form("AccountSid", TwilioWebhooks.ACCOUNT_SID,
                 "CallSid", "CA8004aaaabbbbccccddddeeeeffff0004", "CallStatus", "ringing",
                 "To", TwilioWebhooks.COMPANY_NUMBER)).statusCode());
         // a wrong token, a changed parameter, another URL, no signature
@@ -217,17 +217,8 @@ class EmbeddedTelephonyPipelineTest {
     // ------------------------------------------------------------------ helpers
 
     /** A form post signed over the local cloud's URL for the path, as Twilio would sign it. */
-    private HttpResponse<String> postTwilio(String path, String body) {
-        return cloud.post(path, FORM, body,
-                TwilioWebhooks.signed(cloud.baseUrl() + path, body, PipelineCloud.TWILIO_AUTH_TOKEN));
-    }
 
     /** A form post to an absolute callback URL this function handed to Twilio (query included), signed over it. */
-    private HttpResponse<String> postTwilioTo(String url, String body) {
-        assertTrue(url.startsWith(cloud.baseUrl()), url);
-        return cloud.post(url.substring(cloud.baseUrl().length()), FORM, body,
-                TwilioWebhooks.signed(url, body, PipelineCloud.TWILIO_AUTH_TOKEN));
-    }
 
     private JsonNode awaitType(String customerId, String type) {
         return cloud.awaitEvents(customerId, events -> count(events, type) > 0).stream()

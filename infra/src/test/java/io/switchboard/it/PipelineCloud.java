@@ -44,10 +44,10 @@ final class PipelineCloud implements AutoCloseable {
     static final String MAILGUN_SIGNING_KEY = "test-mailgun-signing-key";
     static final String EMAIL_WEBHOOK_USER = "test-email-user";
     static final String EMAIL_WEBHOOK_PASSWORD = "test-email-password";
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private final LocalCloud cloud;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     /** Every event read off the queue so far (each message deleted once read, as a helpdesk does). */
     private final List<JsonNode> received = new ArrayList<>();
 
@@ -56,7 +56,12 @@ final class PipelineCloud implements AutoCloseable {
     }
 
     static PipelineCloud start(LocalCloud.Options options) {
-        return new PipelineCloud(LocalCloud.start(options.env(Map.ofEntries(
+        return start(options, Map.of());
+    }
+
+    /** @param moreEnv settings over the test secrets (an idle window, say) */
+    static PipelineCloud start(LocalCloud.Options options, Map<String, String> moreEnv) {
+        Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("WHATSAPP_APP_SECRET", APP_SECRET),
                 Map.entry("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN),
                 Map.entry("MESSENGER_APP_SECRET", MESSENGER_APP_SECRET),
@@ -66,7 +71,9 @@ final class PipelineCloud implements AutoCloseable {
                 Map.entry("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
                 Map.entry("MAILGUN_SIGNING_KEY", MAILGUN_SIGNING_KEY),
                 Map.entry("EMAIL_WEBHOOK_USER", EMAIL_WEBHOOK_USER),
-                Map.entry("EMAIL_WEBHOOK_PASSWORD", EMAIL_WEBHOOK_PASSWORD)))));
+                Map.entry("EMAIL_WEBHOOK_PASSWORD", EMAIL_WEBHOOK_PASSWORD)));
+        env.putAll(moreEnv);
+        return new PipelineCloud(LocalCloud.start(options.env(env)));
     }
 
     LocalCloud local() {
@@ -81,7 +88,7 @@ final class PipelineCloud implements AutoCloseable {
 
     HttpResponse<String> post(String path, String body, String signature) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (signature != null) {
@@ -93,11 +100,29 @@ final class PipelineCloud implements AutoCloseable {
     /** Any request body with any headers (form-encoded Twilio callbacks, other signatures...). */
     HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(120))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request.build());
+    }
+
+    /** A raw RFC 5322 message to the email function's /mime route, with its basic auth. */
+    HttpResponse<String> postMime(String message) {
+        return post("/webhooks/email/mime", "message/rfc822", message, Map.of("Authorization",
+                EmailWebhooks.basicAuth(EMAIL_WEBHOOK_USER, EMAIL_WEBHOOK_PASSWORD)));
+    }
+
+    /** A Twilio form POST to a route, signed with X-Twilio-Signature for the URL the gateway serves. */
+    HttpResponse<String> postTwilio(String path, String body) {
+        return postTwilioTo(cloud.baseUrl() + path, body);
+    }
+
+    /** A Twilio form POST to a full URL of this cloud (a callback URL taken from TwiML, query included). */
+    HttpResponse<String> postTwilioTo(String url, String body) {
+        assertTrue(url.startsWith(cloud.baseUrl()), url);
+        return post(url.substring(cloud.baseUrl().length()), "application/x-www-form-urlencoded", body,
+                TwilioWebhooks.signed(url, body, TWILIO_AUTH_TOKEN));
     }
 
     String baseUrl() {

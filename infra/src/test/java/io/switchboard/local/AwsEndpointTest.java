@@ -106,7 +106,7 @@ class AwsEndpointTest {
             assertEquals(endpoint, setting.body());
 
             cloud.dynamoDb().putItem(b -> b.tableName("ItemsTable").item(Map.of("id", AttributeValue.fromS("remote-1"))));
-            assertTrue(cloud.awaitStreamsIdle(Duration.ofSeconds(30)));
+            assertTrue(cloud.awaitStreamsIdle(Duration.ofSeconds(120)));
             assertEquals(List.of(List.of("remote-1")), script.batches("remote-"));
 
             assertThrows(UnsupportedOperationException.class, cloud::stopSqs);

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
 
     private final StreamScript script = new StreamScript();
     private LocalCloud cloud;

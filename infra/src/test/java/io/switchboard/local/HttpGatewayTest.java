@@ -34,7 +34,7 @@ class HttpGatewayTest {
 
     private final Recorder recorder = new Recorder();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build();
     private LocalCloud cloud;
 
     @BeforeAll
@@ -53,7 +53,7 @@ class HttpGatewayTest {
 
     private HttpRequest.Builder request(String pathAndQuery, String testId) {
         return HttpRequest.newBuilder(URI.create(cloud.baseUrl() + pathAndQuery))
-                .timeout(Duration.ofSeconds(20))
+                .timeout(Duration.ofSeconds(120))
                 .header("X-Test-Id", testId);
     }
 

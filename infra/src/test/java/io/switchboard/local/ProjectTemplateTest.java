@@ -55,7 +55,8 @@ class ProjectTemplateTest {
         assertEquals("ConversationLogTable", cloud.streamPollers().get(0).tableName());
         assertEquals("FanoutFunction", cloud.streamPollers().get(0).functionId());
         Map<String, String> fanout = cloud.function("FanoutFunction").environment();
-        assertEquals(cloud.queueUrl("EventsQueue"), fanout.get("SUBSCRIBER_QUEUE_URLS"));
+        assertEquals(cloud.queueArn("EventsQueue"), fanout.get("SUBSCRIBER_QUEUE_ARNS"));
+        assertEquals(cloud.queueUrl("FanoutFailuresQueue"), fanout.get("FANOUT_FAILURES_QUEUE_URL"));
         assertEquals("ConversationLogTable", fanout.get("CONVERSATION_LOG_TABLE"));
         assertFalse(cloud.function("WhatsAppFunction").environment().containsKey("SWITCHBOARD_SECRET_ID"));
     }
@@ -81,7 +82,7 @@ class ProjectTemplateTest {
                 .header("Content-Type", "application/json").header("X-Hub-Signature-256", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(cloud.awaitStreamsIdle(Duration.ofSeconds(30)), "the fan-out took every stored change");
+        assertTrue(cloud.awaitStreamsIdle(Duration.ofSeconds(120)), "the fan-out took every stored change");
 
         String queueUrl = cloud.queueUrl("EventsQueue");
         List<String> bodies = new ArrayList<>();

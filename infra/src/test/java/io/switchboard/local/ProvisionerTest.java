@@ -54,7 +54,11 @@ class ProvisionerTest {
     void projectTablesAreCreatedFromTheTemplate() {
         Provisioner provisioner = new Provisioner(TemplateModel.load(TestTemplates.project()));
         Map<String, String> names = provisioner.provisionTables(dynamoDb);
-        assertEquals(Map.of("CustomersTable", "CustomersTable", "ConversationLogTable", "ConversationLogTable"), names);
+        assertEquals(Map.of("CustomersTable", "CustomersTable", "ConversationLogTable", "ConversationLogTable",
+                "WebhookTokensTable", "WebhookTokensTable"), names);
+        // Mailgun tokens expire with DynamoDB's TTL
+        assertEquals("expiresAt", dynamoDb.describeTimeToLive(b -> b.tableName("WebhookTokensTable"))
+                .timeToLiveDescription().attributeName());
 
         TableDescription log = dynamoDb.describeTable(b -> b.tableName("ConversationLogTable")).table();
         assertEquals(BillingMode.PAY_PER_REQUEST, log.billingModeSummary().billingMode());

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamPollerTest {
 
-    private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final Duration IDLE = Duration.ofSeconds(120);
 
     private final StreamScript script = new StreamScript();
     private LocalCloud cloud;

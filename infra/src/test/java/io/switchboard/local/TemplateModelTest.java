@@ -67,7 +67,7 @@ class TemplateModelTest {
     @Test
     void projectTemplateTables() {
         TemplateModel model = TemplateModel.load(TestTemplates.project());
-        assertEquals(List.of("CustomersTable", "ConversationLogTable"),
+        assertEquals(List.of("CustomersTable", "ConversationLogTable", "WebhookTokensTable"),
                 model.tables().stream().map(TemplateModel.Table::logicalId).toList());
 
         TemplateModel.Table customers = model.table("CustomersTable");
@@ -146,7 +146,26 @@ class TemplateModelTest {
         assertFalse(whatsApp.containsKey("SWITCHBOARD_SECRET_ID"));
 
         Map<String, String> fanout = model.resolveEnvironment(model.function("FanoutFunction"), LOCAL);
-        assertEquals("http://localhost:9324/000000000000/EventsQueue", fanout.get("SUBSCRIBER_QUEUE_URLS"));
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:EventsQueue", fanout.get("SUBSCRIBER_QUEUE_ARNS"));
+        assertEquals("http://localhost:9324/000000000000/FanoutFailuresQueue", fanout.get("FANOUT_FAILURES_QUEUE_URL"));
+    }
+
+    @Test
+    void subscriberQueueArnsParameter_feedsTheFanoutSettingAfterTheEventsQueue() {
+        // given the parameter as sam deploy --parameter-overrides would pass it
+        TemplateModel model = TemplateModel.load(TestTemplates.project(), Map.of("SubscriberQueueArns",
+                "arn:aws:sqs:us-east-1:000000000000:helpdesk-a.fifo,arn:aws:sqs:us-east-1:000000000000:helpdesk-b"));
+        // when the fan-out's environment is resolved
+        Map<String, String> fanout = model.resolveEnvironment(model.function("FanoutFunction"), LOCAL);
+        // then every queue is listed, the stack's own first
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:EventsQueue,arn:aws:sqs:us-east-1:000000000000:helpdesk-a.fifo,"
+                + "arn:aws:sqs:us-east-1:000000000000:helpdesk-b", fanout.get("SUBSCRIBER_QUEUE_ARNS"));
+    }
+
+    @Test
+    void unknownParameterOverride_isRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> TemplateModel.load(TestTemplates.project(), Map.of("NoSuchParameter", "x")));
     }
 
     @Test

@@ -8,6 +8,14 @@ final class Bounces {
     private Bounces() {
     }
 
+    /**
+     * A sender that only mail systems use: the null sender ({@code <>}, RFC 5321 §4.5.5), or a daemon address
+     * ({@link #isDaemon(String)}). Such a message is a report about earlier mail, never a customer writing.
+     */
+    static boolean isReportSender(ParsedEmail.EmailAddress from) {
+        return from != null && (from.isNullSender() || isDaemon(from.address()));
+    }
+
     /** The local part of the address a mail system sends its reports from (RFC 5321 §4.5.5 conventions). */
     static boolean isDaemon(String address) {
         if (address == null) {

@@ -1,6 +1,8 @@
 package io.switchboard.email;
 
+import io.switchboard.core.ingest.InputRules;
 import io.switchboard.core.ingest.Interaction;
+import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
@@ -22,6 +24,10 @@ import java.util.Map;
  * Turns a parsed email into canonical interactions: one {@link Interaction.LogReply} (threaded by In-Reply-To and
  * References), plus, for a bounce whose original message is known, an {@link Interaction.UpdateStatus} that
  * marks that message failed (never inventing an entry the log does not hold).
+ *
+ * <p>A bounce belongs to the customer the returned message was written to. A bounce from the null sender
+ * ({@code <>}) that names no readable recipient belongs to nobody: it yields no interaction at all (accepted,
+ * nothing stored), rather than a customer made of the mail system's address.
  */
 public final class EmailInteractions {
 
@@ -30,6 +36,15 @@ public final class EmailInteractions {
      * most 400 KB, and 64 Ki characters are at most 256 KB of UTF-8 with room left for the rest of the entry.
      */
     public static final int MAX_TEXT_CHARS = 64 * 1024;
+
+    /**
+     * Recipients (each of To and Cc) and References kept in the entry's details: the core refuses an entry whose
+     * details exceed 64 KB, and a message to two thousand visible recipients must still be stored. What is left
+     * out is counted ({@code toOmitted}, {@code ccOmitted}, {@code referencesOmitted}).
+     */
+    static final int MAX_LISTED = 50;
+    /** Longer subjects are cut in the details (flagged {@code subjectTruncated}). */
+    static final int MAX_SUBJECT_CHARS = 2000;
 
     private EmailInteractions() {
     }
@@ -46,6 +61,14 @@ public final class EmailInteractions {
         EntryKind kind = email.bounce() != null ? EntryKind.BOUNCE
                 : isAutoReply(email.headers()) ? EntryKind.AUTO_REPLY : EntryKind.MESSAGE;
 
+        List<Attachment> attachments = email.attachments();
+        Integer attachmentsOmitted = null;
+        if (attachments.size() > InputRules.MAX_ATTACHMENTS) {
+            // The core refuses entries with more; a customer's message must not be lost for its 51st image.
+            attachmentsOmitted = attachments.size() - InputRules.MAX_ATTACHMENTS;
+            attachments = attachments.subList(0, InputRules.MAX_ATTACHMENTS);
+        }
+
         String reply = email.strippedText() != null && !email.strippedText().isBlank()
                 ? email.strippedText().strip() : ReplyText.strip(email.text());
         boolean truncated = reply != null && reply.length() > MAX_TEXT_CHARS;
@@ -53,23 +76,31 @@ public final class EmailInteractions {
             reply = reply.substring(0, MAX_TEXT_CHARS);
         }
 
+        String subject = email.subject();
         ConversationEntry.Builder entry = ConversationEntry.builder(Channel.EMAIL, messageId)
                 .source(source)
                 .kind(kind)
                 .occurredAt(occurredAt)
                 .text(reply)
-                .attachments(email.attachments())
+                .attachments(attachments)
                 .replyTo(email.inReplyTo())
                 .detail("from", address(email.from()))
-                .detail("to", addresses(email.to()))
-                .detail("cc", email.cc().isEmpty() ? null : addresses(email.cc()))
-                .detail("subject", email.subject())
+                .detail("to", addresses(first(email.to())))
+                .detail("toOmitted", omitted(email.to()))
+                .detail("cc", email.cc().isEmpty() ? null : addresses(first(email.cc())))
+                .detail("ccOmitted", omitted(email.cc()))
+                .detail("subject", subject == null || subject.length() <= MAX_SUBJECT_CHARS ? subject
+                        : subject.substring(0, MAX_SUBJECT_CHARS))
+                .detail("subjectTruncated", subject != null && subject.length() > MAX_SUBJECT_CHARS ? Boolean.TRUE : null)
                 .detail("hasHtml", email.hasHtml())
                 .detail("messageId", email.messageId())
                 .detail("inReplyTo", email.inReplyTo())
-                .detail("references", email.references().isEmpty() ? null : email.references())
+                .detail("references", email.references().isEmpty() ? null : last(email.references()))
+                .detail("referencesOmitted", omitted(email.references()))
                 .detail("provider", provider)
-                .detail("truncated", truncated ? Boolean.TRUE : null);
+                .detail("truncated", truncated ? Boolean.TRUE : null)
+                .detail("attachmentsOmitted", attachmentsOmitted)
+                .detail("mimeDefects", email.mimeDefects().isEmpty() ? null : email.mimeDefects());
 
         List<String> thread = MessageIds.threadReferences(email.inReplyTo(), email.references(), messageId);
         List<Interaction> interactions = new ArrayList<>();
@@ -81,8 +112,12 @@ public final class EmailInteractions {
         }
         entry.detail("bounce", bounceDetails(bounce));
         // A bounce belongs to the person the failed message was written to; it joins that message's conversation.
-        Identity customer = Identity.email(bounce.originalRecipient() != null ? bounce.originalRecipient()
-                : email.from().address());
+        String recipient = bounce.originalRecipient() != null && EmailAddresses.isValid(bounce.originalRecipient())
+                ? bounce.originalRecipient() : null;
+        if (recipient == null && email.from().isNullSender()) {
+            return interactions;
+        }
+        Identity customer = Identity.email(recipient != null ? recipient : email.from().address());
         List<String> bounceThread = new ArrayList<>();
         if (bounce.originalMessageId() != null) {
             bounceThread.add(bounce.originalMessageId());
@@ -143,6 +178,19 @@ public final class EmailInteractions {
 
     private static List<Map<String, Object>> addresses(List<ParsedEmail.EmailAddress> addresses) {
         return addresses.stream().map(EmailInteractions::address).toList();
+    }
+
+    private static <T> List<T> first(List<T> all) {
+        return all.size() <= MAX_LISTED ? all : all.subList(0, MAX_LISTED);
+    }
+
+    /** The newest references (the header lists them oldest first). */
+    private static <T> List<T> last(List<T> all) {
+        return all.size() <= MAX_LISTED ? all : all.subList(all.size() - MAX_LISTED, all.size());
+    }
+
+    private static Integer omitted(List<?> all) {
+        return all.size() <= MAX_LISTED ? null : all.size() - MAX_LISTED;
     }
 
     /** A key for a message without Message-ID: the same delivered bytes give the same id. */

@@ -9,6 +9,7 @@ import io.switchboard.core.http.WebhookHandler;
 import io.switchboard.core.http.WebhookRequest;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.ingest.InteractionRecorder;
+import io.switchboard.core.replay.ReplayGuard;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * messages (SES or any relay). Each request is authenticated before its content is read: Mailgun by its
  * signature fields, the others by HTTP basic auth in the webhook URL. A refused or malformed request stores
  * nothing.
+ *
+ * <p>Mailgun's signature covers only its timestamp and token, not the message: a captured request could be
+ * replayed with other content while its timestamp is fresh. Each token is therefore remembered with a
+ * fingerprint of the form's content ({@link ReplayGuard}, scope {@value #MAILGUN_REPLAY_SCOPE}) until its
+ * timestamp expires: the same token with other content is refused (403, nothing stored); the same request
+ * again (a provider retry) is accepted, and appending it again changes nothing.
  */
 public class EmailWebhookHandler extends WebhookHandler {
 
@@ -36,6 +43,9 @@ public class EmailWebhookHandler extends WebhookHandler {
     static final String MAILGUN = "/webhooks/email/mailgun";
     static final String SENDGRID = "/webhooks/email/sendgrid";
     static final String MIME = "/webhooks/email/mime";
+
+    /** The scope Mailgun's tokens are remembered under. */
+    static final String MAILGUN_REPLAY_SCOPE = "mailgun";
 
     /**
      * 4 MiB. API Gateway HTTP APIs accept payloads up to 10 MB, but a synchronous Lambda invocation carries at most
@@ -57,6 +67,9 @@ public class EmailWebhookHandler extends WebhookHandler {
 
     @Inject
     Clock clock;
+
+    @Inject
+    ReplayGuard replayGuard;
 
     /** For Lambda: configuration from the environment. */
     public EmailWebhookHandler() {
@@ -80,8 +93,9 @@ public class EmailWebhookHandler extends WebhookHandler {
                 + "--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>hello</p>\r\n--b--\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         EmailInteractions.of(MimeEmailParser.parse(message), "mime", Instant.EPOCH, message);
-        FormFields.parse("a=1".getBytes(StandardCharsets.US_ASCII), "application/x-www-form-urlencoded");
+        FormFields.parse("a=1".getBytes(StandardCharsets.US_ASCII), "application/x-www-form-urlencoded").fingerprint();
         MailgunSignature.sign("priming", "0", "token");
+        EmailAddresses.isValid("priming@example.invalid");
     }
 
     @Override
@@ -102,7 +116,10 @@ public class EmailWebhookHandler extends WebhookHandler {
         switch (route) {
             case MAILGUN: {
                 FormFields form = FormFields.parse(request.body(), contentType);
-                MailgunSignature.verify(form, secrets.require(MAILGUN_SIGNING_KEY), now);
+                MailgunSignature.Verified verified = MailgunSignature.verify(form, secrets.require(MAILGUN_SIGNING_KEY), now);
+                if (!replayGuard.firstUse(MAILGUN_REPLAY_SCOPE, verified.token(), form.fingerprint(), verified.expiresAt())) {
+                    throw WebhookException.forbidden("token already used");
+                }
                 email = MailgunParser.parse(form);
                 provider = "mailgun";
                 break;

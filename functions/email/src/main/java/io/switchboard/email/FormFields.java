@@ -5,14 +5,20 @@ import io.switchboard.core.http.WebhookException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,6 +50,12 @@ public final class FormFields {
         }
     }
 
+    /**
+     * More fields than this are refused: providers post a few dozen (plus one per attachment), and Jakarta Mail
+     * parses every part of a body at once.
+     */
+    public static final int MAX_FIELDS = 1000;
+
     private final List<Field> fields;
 
     private FormFields(List<Field> fields) {
@@ -74,6 +86,10 @@ public final class FormFields {
     static FormFields multipart(byte[] body, String contentType) {
         List<Field> fields = new ArrayList<>();
         try {
+            String boundary = new ContentType(contentType).getParameter("boundary");
+            if (boundary != null && LenientMime.delimiterOffset(body, boundary, MAX_FIELDS + 1) >= 0) {
+                throw WebhookException.badRequest("form with more than " + MAX_FIELDS + " fields");
+            }
             MimeMultipart multipart = new MimeMultipart(new ByteArrayDataSource(body, contentType));
             int count = multipart.getCount();
             for (int i = 0; i < count; i++) {
@@ -96,8 +112,11 @@ public final class FormFields {
                 fields.add(new Field(name, bytes, filename == null ? null : MimeUtility.decodeText(filename),
                         part.getContentType(), contentIds == null ? null : contentIds[0]));
             }
-        } catch (MessagingException | IOException malformed) {
-            throw WebhookException.badRequest("malformed multipart body: " + malformed.getMessage());
+        } catch (MessagingException | IOException | RuntimeException malformed) {
+            if (malformed instanceof WebhookException refused) {
+                throw refused;
+            }
+            throw WebhookException.badRequest("malformed multipart body");
         }
         return new FormFields(fields);
     }
@@ -129,5 +148,45 @@ public final class FormFields {
 
     public List<Field> files() {
         return fields.stream().filter(Field::isFile).toList();
+    }
+
+    /**
+     * SHA-256 (hex) of the form's content, independent of how it was encoded: the decoded fields sorted by name
+     * (fields of the same name keep their order, which decides which one counts), each as its name and value;
+     * a file as its name, filename, content type, size and SHA-256. The same form posted urlencoded or as
+     * multipart/form-data with any boundary has the same fingerprint; any change of a field changes it.
+     */
+    public String fingerprint() {
+        MessageDigest digest = sha256();
+        List<Field> sorted = new ArrayList<>(fields);
+        sorted.sort(Comparator.comparing(Field::name)); // stable
+        for (Field field : sorted) {
+            update(digest, field.name().getBytes(StandardCharsets.UTF_8));
+            if (field.isFile()) {
+                update(digest, new byte[]{'F'});
+                update(digest, field.filename().getBytes(StandardCharsets.UTF_8));
+                update(digest, (field.contentType() == null ? "" : field.contentType()).getBytes(StandardCharsets.UTF_8));
+                update(digest, Long.toString(field.bytes().length).getBytes(StandardCharsets.US_ASCII));
+                update(digest, sha256().digest(field.bytes()));
+            } else {
+                update(digest, new byte[]{'T'});
+                update(digest, field.value().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Length-prefixed, so that no two different sequences of fields feed the digest the same bytes. */
+    private static void update(MessageDigest digest, byte[] bytes) {
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always present", e);
+        }
     }
 }

@@ -25,13 +25,7 @@ public final class MailgunParser {
 
     public static ParsedEmail parse(FormFields form) {
         MailHeaders headers = headers(form.get("message-headers").orElse(null));
-        ParsedEmail.EmailAddress from = MimeEmailParser.address(form.get("from").orElse(headers.first("From").orElse(null)));
-        if (from == null) {
-            from = MimeEmailParser.address(form.get("sender").orElse(null));
-        }
-        if (from == null) {
-            throw WebhookException.badRequest("no from address");
-        }
+        ParsedEmail.EmailAddress from = sender(form, headers);
         List<ParsedEmail.EmailAddress> to = MimeEmailParser.addresses(headers.first("To").orElse(form.get("To").orElse(null)));
         if (to.isEmpty()) {
             to = MimeEmailParser.addresses(form.get("recipient").orElse(null));
@@ -58,7 +52,26 @@ public final class MailgunParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isDaemon(from.address()) ? new ParsedEmail.Bounce(null, null, null, null, null, null) : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
+    }
+
+    /**
+     * The author, by the one address rule ({@link EmailAddresses}): the {@code from} field (the From header),
+     * else the From of {@code message-headers}, else the envelope {@code sender}. A From that is present but
+     * malformed is refused, not replaced by the envelope: raw MIME has no envelope to fall back on.
+     *
+     * @throws WebhookException 400 when there is no From or it is malformed
+     */
+    private static ParsedEmail.EmailAddress sender(FormFields form, MailHeaders headers) {
+        String header = form.get("from").orElse(headers.first("From").orElse(null));
+        if (header != null) {
+            return EmailAddresses.fromHeader(header);
+        }
+        String envelope = form.get("sender").orElse(null);
+        if (envelope != null) {
+            return EmailAddresses.bare(envelope, null);
+        }
+        throw WebhookException.badRequest("no From address");
     }
 
     /** {@code message-headers}: [["Received", "..."], ["From", "..."], ...]. */

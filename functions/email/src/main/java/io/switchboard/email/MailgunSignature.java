@@ -13,11 +13,27 @@ import java.util.Locale;
  * form fields next to the message
  * (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks). Compared in constant
  * time; a timestamp further than {@link #TOLERANCE} from now (stale, or from the future) is refused, which bounds
- * replays of a captured request.
+ * replays of a captured request. Within that window the signature alone does not stop a replay (it covers no
+ * content): the handler remembers each token ({@link io.switchboard.core.replay.ReplayGuard}).
  */
 public final class MailgunSignature {
 
     public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
+    /**
+     * Longest token accepted (Mailgun's are 50 hex characters): tokens are remembered under their value, and
+     * a DynamoDB key holds at most 2048 bytes.
+     */
+    public static final int MAX_TOKEN_CHARS = 256;
+
+    /**
+     * A request whose signature and timestamp passed.
+     *
+     * @param token     Mailgun's one-time token
+     * @param expiresAt when this signature stops passing the freshness check (timestamp + {@link #TOLERANCE})
+     */
+    public record Verified(String token, Instant expiresAt) {
+    }
 
     private MailgunSignature() {
     }
@@ -29,9 +45,9 @@ public final class MailgunSignature {
 
     /**
      * @throws WebhookException 401 when a field is missing, 403 when the signature does not match or the timestamp
-     *                          is outside the tolerance
+     *                          is outside the tolerance, 400 for a signed token longer than {@link #MAX_TOKEN_CHARS}
      */
-    public static void verify(FormFields form, String signingKey, Instant now) {
+    public static Verified verify(FormFields form, String signingKey, Instant now) {
         String timestamp = form.get("timestamp").map(String::trim).orElse(null);
         String token = form.get("token").map(String::trim).orElse(null);
         String signature = form.get("signature").map(value -> value.trim().toLowerCase(Locale.ROOT)).orElse(null);
@@ -48,8 +64,13 @@ public final class MailgunSignature {
         } catch (NumberFormatException e) {
             throw WebhookException.forbidden("invalid timestamp");
         }
-        if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+        long nowSeconds = now.getEpochSecond();
+        if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
             throw WebhookException.forbidden("stale timestamp");
         }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw WebhookException.badRequest("token longer than " + MAX_TOKEN_CHARS + " characters");
+        }
+        return new Verified(token, Instant.ofEpochSecond(seconds).plus(TOLERANCE));
     }
 }

@@ -2,7 +2,6 @@ package io.switchboard.email;
 
 import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.model.Attachment;
-import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
@@ -13,16 +12,14 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.ParsePosition;
@@ -32,56 +29,86 @@ import java.util.Date;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * Parses an RFC 5322 message with Jakarta Mail (Eclipse Angus): multipart/alternative, mixed and related,
  * quoted-printable and base64, any charset Java knows, RFC 2047 encoded headers, inline images, and
  * delivery-status reports (RFC 3464). Attachments are measured, never kept.
+ *
+ * <p>Real mail is often malformed. What a lenient reader recovers is recovered ({@link LenientMime}): a multipart
+ * without its start boundary is read as text, a cut-off Content-Type parameter is read as far as it goes, and
+ * each such repair is listed in {@link ParsedEmail#mimeDefects()}. Only bytes that are no message at all (no
+ * header fields, no From) are refused.
  */
 public final class MimeEmailParser {
 
     /** Parsing only: no transport, no system properties. */
     private static final Session SESSION = Session.getInstance(new Properties());
 
+    /** Deeper multipart nesting is not read (real mail nests a handful of levels; each level copies its body). */
+    static final int MAX_DEPTH = 16;
+    /** Parts beyond this many are not read (the entry keeps 50 attachments at most anyway). */
+    static final int MAX_PARTS = 500;
+
     private MimeEmailParser() {
     }
 
     /**
-     * @throws WebhookException 400 when the bytes are not a readable message (broken multipart structure,
-     *                          no usable From address)
+     * @throws WebhookException 400 when the bytes are not a message (no header fields, no From address) or the
+     *                          From address is malformed ({@link EmailAddresses})
      */
     public static ParsedEmail parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
             throw WebhookException.badRequest("malformed MIME: empty message");
         }
+        MimeMessage message;
+        MailHeaders headers;
+        String fromValue;
         try {
-            MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
-            MailHeaders headers = headers(message.getAllHeaders());
-            ParsedEmail.EmailAddress from = from(message);
-            Walk walk = new Walk();
-            walk.dsnSender = Bounces.isDaemon(from.address());
-            walk.visit(message, false);
-            String html = walk.html;
-            String text = walk.text != null ? walk.text : HtmlText.of(html);
-            ParsedEmail.Bounce bounce = walk.bounce(from, message);
-            return new ParsedEmail(from,
-                    addresses(message.getHeader("To", ",")),
-                    addresses(message.getHeader("Cc", ",")),
-                    message.getSubject(),
-                    MessageIds.normalize(message.getHeader("Message-ID", null)),
-                    MessageIds.normalize(message.getHeader("In-Reply-To", null)),
-                    MessageIds.list(message.getHeader("References", " ")),
-                    date(message.getHeader("Date", null)),
-                    text,
-                    null,
-                    html != null,
-                    walk.attachments,
-                    headers,
-                    bounce);
-        } catch (MessagingException | IOException malformed) {
-            throw WebhookException.badRequest("malformed MIME: " + malformed.getMessage());
+            message = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+            headers = headers(message.getAllHeaders());
+            fromValue = message.getHeader("From", ",");
+        } catch (MessagingException | RuntimeException unreadable) {
+            throw WebhookException.badRequest("malformed MIME: unreadable header block");
         }
+        if (fromValue == null || fromValue.isBlank()) {
+            throw WebhookException.badRequest(hasHeaderFields(message)
+                    ? "malformed MIME: no From address" : "malformed MIME: not a message (no header fields)");
+        }
+        ParsedEmail.EmailAddress from = EmailAddresses.fromHeader(fromValue);
+
+        LenientMime.Defects defects = new LenientMime.Defects();
+        Walk walk = new Walk(defects);
+        walk.dsnSender = Bounces.isReportSender(from);
+        try {
+            walk.visit(message, false, 0);
+        } catch (MessagingException | IOException | RuntimeException unreadable) {
+            if (unreadable instanceof WebhookException refused) {
+                throw refused;
+            }
+            defects.add("body unreadable, read as text");
+            walk.fallbackText(LenientMime.content(message, defects), new LenientMime.HeaderValue("text/plain", Map.of()),
+                    null, false, MAX_DEPTH);
+        }
+        String html = walk.html;
+        String text = walk.text != null && !walk.text.isBlank() ? walk.text : html != null ? HtmlText.of(html) : walk.text;
+        return new ParsedEmail(from,
+                addresses(header(message, "To", ",")),
+                addresses(header(message, "Cc", ",")),
+                subject(message),
+                MessageIds.normalize(header(message, "Message-ID", null)),
+                MessageIds.normalize(header(message, "In-Reply-To", null)),
+                MessageIds.list(header(message, "References", " ")),
+                date(header(message, "Date", null)),
+                text,
+                null,
+                html != null,
+                walk.attachments,
+                headers,
+                walk.bounce(from),
+                defects.list());
     }
 
     /** A header block (e.g. SendGrid's {@code headers} field) as parsed headers. */
@@ -93,8 +120,8 @@ public final class MimeEmailParser {
             InternetHeaders parsed = new InternetHeaders(
                     new ByteArrayInputStream((block.strip() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)));
             return headers(parsed.getAllHeaders());
-        } catch (MessagingException malformed) {
-            throw WebhookException.badRequest("malformed headers: " + malformed.getMessage());
+        } catch (MessagingException | RuntimeException malformed) {
+            throw WebhookException.badRequest("malformed headers");
         }
     }
 
@@ -107,7 +134,7 @@ public final class MimeEmailParser {
         InternetAddress[] parsed;
         try {
             parsed = InternetAddress.parseHeader(value, false);
-        } catch (AddressException e) {
+        } catch (AddressException | RuntimeException e) {
             return result;
         }
         for (InternetAddress address : parsed) {
@@ -129,8 +156,12 @@ public final class MimeEmailParser {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Date parsed = new MailDateFormat().parse(value.trim(), new ParsePosition(0));
-        return parsed == null ? null : parsed.toInstant();
+        try {
+            Date parsed = new MailDateFormat().parse(value.trim(), new ParsePosition(0));
+            return parsed == null ? null : parsed.toInstant();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** Decodes RFC 2047 encoded words (a header value a provider passed on undecoded). */
@@ -140,27 +171,9 @@ public final class MimeEmailParser {
         }
         try {
             return MimeUtility.decodeText(MimeUtility.unfold(value));
-        } catch (java.io.UnsupportedEncodingException e) {
+        } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
             return value;
         }
-    }
-
-    private static ParsedEmail.EmailAddress from(MimeMessage message) throws MessagingException {
-        Address[] from;
-        try {
-            from = message.getFrom();
-        } catch (AddressException bad) {
-            throw WebhookException.badRequest("malformed MIME: unreadable From address");
-        }
-        if (from != null) {
-            for (Address address : from) {
-                if (address instanceof InternetAddress internet && internet.getAddress() != null
-                        && internet.getAddress().contains("@")) {
-                    return new ParsedEmail.EmailAddress(internet.getAddress(), blankToNull(internet.getPersonal()));
-                }
-            }
-        }
-        throw WebhookException.badRequest("malformed MIME: no From address");
     }
 
     static MailHeaders headers(Enumeration<Header> all) {
@@ -172,15 +185,37 @@ public final class MimeEmailParser {
         return builder.build();
     }
 
-    /** Reads a part's decoded text in its declared charset (UTF-8 when none or unknown to Java). */
-    static String text(Part part) throws MessagingException, IOException {
-        byte[] bytes;
-        try (InputStream in = part.getInputStream()) {
-            bytes = in.readAllBytes();
+    /** At least one line of the header block is a field ({@code Name: value}), not stray text. */
+    private static boolean hasHeaderFields(MimeMessage message) {
+        try {
+            Enumeration<String> lines = message.getAllHeaderLines();
+            while (lines.hasMoreElements()) {
+                String line = lines.nextElement();
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().chars().allMatch(c -> c > 32 && c < 127)) {
+                    return true;
+                }
+            }
+        } catch (MessagingException | RuntimeException unreadable) {
+            return false;
         }
-        return new String(bytes, charset(part.getContentType()));
+        return false;
     }
 
+    private static String header(MimeMessage message, String name, String delimiter) {
+        try {
+            return message.getHeader(name, delimiter);
+        } catch (MessagingException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private static String subject(MimeMessage message) {
+        String raw = header(message, "Subject", null);
+        return raw == null ? null : decodeText(raw);
+    }
+
+    /** The charset a Content-Type names (UTF-8 when none or unknown to Java). */
     static Charset charset(String contentType) {
         try {
             String name = contentType == null ? null : new ContentType(contentType).getParameter("charset");
@@ -199,6 +234,7 @@ public final class MimeEmailParser {
 
     /** A walk over the MIME tree collecting the first text and HTML bodies, attachments and report parts. */
     private static final class Walk {
+        final LenientMime.Defects defects;
         String text;
         String html;
         final List<Attachment> attachments = new ArrayList<>();
@@ -206,54 +242,146 @@ public final class MimeEmailParser {
         MailHeaders deliveryStatus;
         MailHeaders recipientStatus;
         MailHeaders returnedHeaders;
+        /** The message comes from a mail system (or the null sender): a returned message outside a report counts. */
+        boolean dsnSender;
+        int parts;
 
-        void visit(Part part, boolean inReport) throws MessagingException, IOException {
-            String disposition = lower(part.getDisposition());
-            String filename = filename(part);
-            if (part.isMimeType("multipart/*")) {
-                MimeMultipart multipart = new MimeMultipart(new MimePartDataSource((MimePart) part));
-                boolean isReport = part.isMimeType("multipart/report")
-                        && "delivery-status".equalsIgnoreCase(param(part.getContentType(), "report-type"));
-                report |= isReport;
-                int count = multipart.getCount();
-                for (int i = 0; i < count; i++) {
-                    BodyPart child = multipart.getBodyPart(i);
-                    visit(child, inReport || isReport);
-                }
-            } else if (part.isMimeType("message/delivery-status") || part.isMimeType("message/global-delivery-status")) {
-                readDeliveryStatus(part);
-            } else if ((part.isMimeType("message/rfc822") || part.isMimeType("text/rfc822-headers")
-                    || part.isMimeType("message/global") || part.isMimeType("message/global-headers"))
-                    && (inReport || returnedHeaders == null && isDsnSender())) {
-                try (InputStream in = part.getInputStream()) {
+        Walk(LenientMime.Defects defects) {
+            this.defects = defects;
+        }
+
+        void visit(Part part, boolean inReport, int depth) throws MessagingException, IOException {
+            LenientMime.HeaderValue type = LenientMime.contentType(LenientMime.header(part, "Content-Type"), defects);
+            String base = type.value();
+            LenientMime.HeaderValue disposition = LenientMime.disposition(
+                    LenientMime.header(part, "Content-Disposition"), defects);
+            String filename = filename(type, disposition);
+            boolean isText = base.startsWith("text/");
+            if (base.startsWith("multipart/")) {
+                multipart(part, type, inReport, depth);
+            } else if (base.equals("message/delivery-status") || base.equals("message/global-delivery-status")) {
+                readDeliveryStatus(LenientMime.content(part, defects));
+            } else if ((base.equals("message/rfc822") || base.equals("text/rfc822-headers")
+                    || base.equals("message/global") || base.equals("message/global-headers"))
+                    && (inReport || returnedHeaders == null && dsnSender)) {
+                try (InputStream in = new ByteArrayInputStream(LenientMime.content(part, defects))) {
                     returnedHeaders = headers(new InternetHeaders(in).getAllHeaders());
                 }
-            } else if (Part.ATTACHMENT.equals(disposition) || filename != null && !part.isMimeType("text/plain")
-                    && !part.isMimeType("text/html") || !part.isMimeType("text/*")) {
-                attachments.add(attachment(part, filename));
-            } else if (part.isMimeType("text/html")) {
+            } else if (disposition != null && disposition.value().equals(Part.ATTACHMENT)
+                    || filename != null && !base.equals("text/plain") && !base.equals("text/html") || !isText) {
+                attachments.add(attachment(part, type, filename));
+            } else if (base.equals("text/html")) {
                 if (html == null) {
-                    html = MimeEmailParser.text(part);
+                    html = decoded(LenientMime.content(part, defects), type);
                 }
-            } else if (part.isMimeType("text/plain") || part.isMimeType("text/*") && !part.isMimeType("text/html")) {
-                if (text == null && filename == null) {
-                    text = MimeEmailParser.text(part);
-                } else {
-                    attachments.add(attachment(part, filename));
+            } else if ((text == null || text.isBlank()) && filename == null) {
+                text = decoded(LenientMime.content(part, defects), type);
+            } else {
+                attachments.add(attachment(part, type, filename));
+            }
+        }
+
+        /**
+         * A multipart split at its delimiter lines: the declared boundary when the body uses it, else the one the
+         * body does use; read as text when it has none.
+         */
+        private void multipart(Part part, LenientMime.HeaderValue type, boolean inReport, int depth)
+                throws MessagingException {
+            if (depth >= MAX_DEPTH) {
+                defects.add("multipart nested too deep, inner parts skipped");
+                return;
+            }
+            byte[] body = LenientMime.content(part, defects);
+            LenientMime.DelimiterLines delimiters = LenientMime.DelimiterLines.of(body);
+            String declared = type.parameter("boundary");
+            String boundary = declared != null && !declared.isEmpty() && delimiters.opens(declared) ? declared : null;
+            if (boundary == null) {
+                boundary = delimiters.sniff();
+                if (boundary != null) {
+                    defects.add(declared == null || declared.isEmpty()
+                            ? "multipart without boundary parameter, split at the body's delimiter lines"
+                            : "multipart boundary not in the body, split at the body's delimiter lines");
+                }
+            }
+            if (boundary == null) {
+                defects.add(declared == null || declared.isEmpty()
+                        ? "multipart without boundary, read as text"
+                        : "multipart start boundary not found, read as text");
+                fallbackText(body, type, declared, inReport, depth);
+                return;
+            }
+            int cut = LenientMime.delimiterOffset(body, boundary, Math.max(1, MAX_PARTS - parts) + 1);
+            if (cut >= 0) {
+                defects.add("more than " + MAX_PARTS + " parts, the rest skipped");
+                body = LenientMime.closedAt(body, cut, boundary);
+            }
+            boolean isReport = type.value().equals("multipart/report")
+                    && "delivery-status".equalsIgnoreCase(type.parameter("report-type"));
+            report |= isReport;
+            LenientMime.Multipart multipart = new LenientMime.Multipart(
+                    new ByteArrayDataSource(body, LenientMime.multipartType(type.value(), boundary)));
+            int count;
+            try {
+                count = multipart.getCount();
+            } catch (MessagingException | RuntimeException unreadable) {
+                defects.add("multipart unreadable, read as text");
+                fallbackText(body, type, boundary, inReport, depth);
+                return;
+            }
+            if (!multipart.isComplete()) {
+                defects.add("multipart end boundary missing");
+            }
+            if (count == 0) {
+                defects.add("multipart without parts, read as text");
+                fallbackText(body, type, boundary, inReport, depth);
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                if (++parts > MAX_PARTS) {
+                    defects.add("more than " + MAX_PARTS + " parts, the rest skipped");
+                    return;
+                }
+                try {
+                    BodyPart child = multipart.getBodyPart(i);
+                    visit(child, inReport || isReport, depth + 1);
+                } catch (MessagingException | IOException | RuntimeException unreadable) {
+                    if (unreadable instanceof WebhookException refused) {
+                        throw refused;
+                    }
+                    defects.add("a body part is unreadable, skipped");
                 }
             }
         }
 
-        /** Set by the caller before the walk would matter; a DSN's returned message outside multipart/report. */
-        boolean dsnSender;
-
-        boolean isDsnSender() {
-            return dsnSender;
+        /**
+         * Structure that cannot be recovered: its readable text becomes the message's text. A body that begins with
+         * a part's header fields is read as that part (its transfer encoding and charset applied).
+         */
+        void fallbackText(byte[] body, LenientMime.HeaderValue type, String boundary, boolean inReport, int depth) {
+            byte[] kept = LenientMime.withoutDelimiters(body, boundary);
+            if (depth + 1 < MAX_DEPTH && LenientMime.startsWithPartHeaders(kept)) {
+                try {
+                    visit(new MimeBodyPart(new ByteArrayInputStream(kept)), inReport, depth + 1);
+                    return;
+                } catch (MessagingException | IOException | RuntimeException unreadable) {
+                    if (unreadable instanceof WebhookException refused) {
+                        throw refused;
+                    }
+                    // read as text below
+                }
+            }
+            String content = decoded(kept, type).strip();
+            if (!content.isEmpty() && (text == null || text.isBlank())) {
+                text = content;
+            }
         }
 
-        ParsedEmail.Bounce bounce(ParsedEmail.EmailAddress from, MimeMessage message) throws MessagingException {
-            boolean fromDaemon = Bounces.isDaemon(from.address());
-            if (!report && deliveryStatus == null && !fromDaemon) {
+        private String decoded(byte[] bytes, LenientMime.HeaderValue type) {
+            return new String(bytes, LenientMime.charset(type, defects));
+        }
+
+        ParsedEmail.Bounce bounce(ParsedEmail.EmailAddress from) {
+            if (!report && deliveryStatus == null && !Bounces.isReportSender(from)) {
                 return null;
             }
             String originalId = returnedHeaders == null ? null
@@ -275,8 +403,8 @@ public final class MimeEmailParser {
         }
 
         /** RFC 3464: per-message fields, a blank line, then one block of fields per recipient (the first is kept). */
-        private void readDeliveryStatus(Part part) throws MessagingException, IOException {
-            try (InputStream in = part.getInputStream()) {
+        private void readDeliveryStatus(byte[] content) throws MessagingException, IOException {
+            try (InputStream in = new ByteArrayInputStream(content)) {
                 deliveryStatus = headers(new InternetHeaders(in).getAllHeaders());
                 MailHeaders first = headers(new InternetHeaders(in).getAllHeaders());
                 if (first.has("Final-Recipient") || first.has("Status") || first.has("Action")) {
@@ -287,28 +415,20 @@ public final class MimeEmailParser {
             }
         }
 
-        private static Attachment attachment(Part part, String filename) throws MessagingException, IOException {
-            long size;
-            try (InputStream in = part.getInputStream()) {
-                size = in.transferTo(OutputStream.nullOutputStream());
-            }
-            String mimeType = baseType(part.getContentType());
-            String contentId = part instanceof MimePart mime ? mime.getContentID() : null;
-            String cid = contentId == null ? null : "cid:" + MessageIds.normalize(contentId);
-            return new Attachment(Attachments.typeOf(mimeType), mimeType, cid, null, filename, null, size);
+        private Attachment attachment(Part part, LenientMime.HeaderValue type, String filename) {
+            long size = LenientMime.content(part, defects).length;
+            String contentId = LenientMime.header(part, "Content-ID");
+            String id = contentId == null ? null : MessageIds.normalize(contentId);
+            return new Attachment(Attachments.typeOf(type.value()), type.value(), id == null ? null : "cid:" + id, null,
+                    filename, null, size);
         }
 
-        private static String filename(Part part) {
-            try {
-                String name = part.getFileName();
-                if (name == null) {
-                    String type = part.getContentType();
-                    name = type == null ? null : param(type, "name");
-                }
-                return name == null || name.isBlank() ? null : MimeUtility.decodeText(name);
-            } catch (MessagingException | java.io.UnsupportedEncodingException unreadable) {
-                return null;
+        private static String filename(LenientMime.HeaderValue type, LenientMime.HeaderValue disposition) {
+            String name = disposition == null ? null : disposition.parameter("filename");
+            if (name == null || name.isBlank()) {
+                name = type.parameter("name");
             }
+            return name == null || name.isBlank() ? null : decodeText(name);
         }
     }
 
@@ -318,21 +438,9 @@ public final class MimeEmailParser {
         }
         try {
             return new ContentType(contentType).getBaseType().toLowerCase(Locale.ROOT);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             int semicolon = contentType.indexOf(';');
             return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         }
-    }
-
-    private static String param(String contentType, String name) {
-        try {
-            return contentType == null ? null : new ContentType(contentType).getParameter(name);
-        } catch (ParseException e) {
-            return null;
-        }
-    }
-
-    private static String lower(String value) {
-        return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 }

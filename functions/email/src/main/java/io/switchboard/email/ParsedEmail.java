@@ -23,11 +23,13 @@ import java.util.Objects;
  * @param attachments   attachment metadata only (never bytes)
  * @param headers       every header, for classification (auto-replies)
  * @param bounce        what a delivery-status report says, or null when this is no bounce
+ * @param mimeDefects   what was wrong with the message's structure and how it was read anyway (a missing start
+ *                      boundary, a cut-off Content-Type parameter...), in a few words each; empty when nothing
  */
 public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAddress> cc, String subject,
                           String messageId, String inReplyTo, List<String> references, Instant date, String text,
                           String strippedText, boolean hasHtml, List<Attachment> attachments, MailHeaders headers,
-                          Bounce bounce) {
+                          Bounce bounce, List<String> mimeDefects) {
 
     public ParsedEmail {
         Objects.requireNonNull(from, "from");
@@ -36,12 +38,38 @@ public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAd
         references = references == null ? List.of() : List.copyOf(references);
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
         headers = headers == null ? MailHeaders.empty() : headers;
+        mimeDefects = mimeDefects == null ? List.of() : List.copyOf(mimeDefects);
+        if (from.isNullSender() && bounce == null) {
+            // The null sender (<>) is reserved for reports about earlier mail (RFC 5321 §4.5.5): a bounce.
+            bounce = Bounce.UNKNOWN;
+        }
     }
 
-    /** An address and its (decoded) display name; the name may be null. */
+    /** A message read without structural defects (providers that deliver parsed fields). */
+    public ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAddress> cc, String subject,
+                       String messageId, String inReplyTo, List<String> references, Instant date, String text,
+                       String strippedText, boolean hasHtml, List<Attachment> attachments, MailHeaders headers,
+                       Bounce bounce) {
+        this(from, to, cc, subject, messageId, inReplyTo, references, date, text, strippedText, hasHtml, attachments,
+                headers, bounce, List.of());
+    }
+
+    /**
+     * An address and its (decoded) display name; the name may be null. The address is empty for the null sender
+     * ({@code <>}) of delivery-status reports.
+     */
     public record EmailAddress(String address, String name) {
         public EmailAddress {
             Objects.requireNonNull(address, "address");
+        }
+
+        /** {@code MAILER DAEMON <>}: the null reverse-path (RFC 5321 §4.5.5) that reports are sent from. */
+        public static EmailAddress nullSender(String name) {
+            return new EmailAddress("", name);
+        }
+
+        public boolean isNullSender() {
+            return address.isEmpty();
         }
     }
 
@@ -57,5 +85,8 @@ public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAd
      */
     public record Bounce(String originalMessageId, String originalRecipient, String action, String status,
                          String diagnostic, String reportingMta) {
+
+        /** A report that says nothing readable about the message it returns. */
+        public static final Bounce UNKNOWN = new Bounce(null, null, null, null, null, null);
     }
 }

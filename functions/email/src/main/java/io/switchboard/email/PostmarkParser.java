@@ -36,13 +36,7 @@ public final class PostmarkParser {
         }
         MailHeaders headers = builder.build();
 
-        ParsedEmail.EmailAddress from = address(root.path("FromFull"));
-        if (from == null) {
-            from = MimeEmailParser.address(text(root, "From"));
-        }
-        if (from == null) {
-            throw WebhookException.badRequest("no From address");
-        }
+        ParsedEmail.EmailAddress from = sender(root);
         List<ParsedEmail.EmailAddress> to = addresses(root.path("ToFull"));
         if (to.isEmpty()) {
             to = MimeEmailParser.addresses(text(root, "To"));
@@ -58,9 +52,9 @@ public final class PostmarkParser {
         List<Attachment> attachments = new ArrayList<>();
         for (JsonNode attachment : root.path("Attachments")) {
             String type = text(attachment, "ContentType");
-            String contentId = text(attachment, "ContentID");
+            String contentId = MessageIds.normalize(text(attachment, "ContentID"));
             attachments.add(new Attachment(Attachments.typeOf(type), type,
-                    contentId == null ? null : "cid:" + MessageIds.normalize(contentId), null,
+                    contentId == null ? null : "cid:" + contentId, null,
                     text(attachment, "Name"), null,
                     attachment.hasNonNull("ContentLength") ? attachment.get("ContentLength").asLong() : null));
         }
@@ -75,7 +69,31 @@ public final class PostmarkParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isDaemon(from.address()) ? new ParsedEmail.Bounce(null, null, null, null, null, null) : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
+    }
+
+    /**
+     * The author, by the one address rule ({@link EmailAddresses}): {@code FromFull.Email} (with
+     * {@code FromFull.Name}), else the {@code From} header text. A {@code FromFull} whose Email is empty while
+     * From is empty too is the null sender ({@code <>}) of a delivery report.
+     *
+     * @throws WebhookException 400 when there is no From or it is malformed
+     */
+    private static ParsedEmail.EmailAddress sender(JsonNode root) {
+        JsonNode full = root.path("FromFull");
+        JsonNode email = full.isObject() ? full.get("Email") : null;
+        String name = full.isObject() ? text(full, "Name") : null;
+        if (email != null && email.isTextual() && !email.asText().isBlank()) {
+            return EmailAddresses.bare(email.asText(), name);
+        }
+        String header = text(root, "From");
+        if (header != null) {
+            return EmailAddresses.fromHeader(header);
+        }
+        if (email != null && email.isTextual()) {
+            return ParsedEmail.EmailAddress.nullSender(name);
+        }
+        throw WebhookException.badRequest("no From address");
     }
 
     private static ParsedEmail.EmailAddress address(JsonNode node) {

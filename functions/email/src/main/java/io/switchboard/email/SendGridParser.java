@@ -30,13 +30,10 @@ public final class SendGridParser {
         }
         JsonNode charsets = json(form.get("charsets").orElse(null), "charsets");
         MailHeaders headers = MimeEmailParser.headers(value(form, "headers", charsets));
-        ParsedEmail.EmailAddress from = MimeEmailParser.address(value(form, "from", charsets));
-        if (from == null) {
-            from = MimeEmailParser.address(headers.first("From").orElse(null));
-        }
-        if (from == null) {
-            throw WebhookException.badRequest("no from address");
-        }
+        // The author, by the one address rule (EmailAddresses): the from field, else the From of the headers field.
+        String fromHeader = value(form, "from", charsets);
+        ParsedEmail.EmailAddress from = EmailAddresses.fromHeader(fromHeader != null ? fromHeader
+                : headers.first("From").orElse(null));
         JsonNode info = json(form.get("attachment-info").orElse(null), "attachment-info");
         List<Attachment> attachments = new ArrayList<>();
         for (FormFields.Field file : form.files()) {
@@ -46,10 +43,11 @@ public final class SendGridParser {
             JsonNode meta = info == null ? null : info.get(file.name());
             String type = meta != null && meta.hasNonNull("type") ? meta.get("type").asText()
                     : MimeEmailParser.baseType(file.contentType());
-            String contentId = meta != null && meta.hasNonNull("content-id") ? meta.get("content-id").asText() : null;
+            String contentId = meta != null && meta.hasNonNull("content-id")
+                    ? MessageIds.normalize(meta.get("content-id").asText()) : null;
             String filename = meta != null && meta.hasNonNull("filename") ? meta.get("filename").asText() : file.filename();
             attachments.add(new Attachment(Attachments.typeOf(type), type,
-                    contentId == null || contentId.isBlank() ? null : "cid:" + MessageIds.normalize(contentId), null,
+                    contentId == null ? null : "cid:" + contentId, null,
                     filename, null, (long) file.bytes().length));
         }
         String html = value(form, "html", charsets);
@@ -68,7 +66,7 @@ public final class SendGridParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isDaemon(from.address()) ? new ParsedEmail.Bounce(null, null, null, null, null, null) : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
     }
 
     /** A text field decoded in the charset {@code charsets} names for it (UTF-8 otherwise). */

@@ -154,9 +154,10 @@ class MimeEmailParserTest {
     }
 
     @Test
-    void brokenMultipart_isRefusedAs400WithAReason() {
-        byte[] raw = ("From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"nope\"\r\n\r\n"
-                + "no boundary anywhere\r\n").getBytes(StandardCharsets.US_ASCII);
+    void bytesWithoutAnyHeaderField_areRefusedAs400WithAReason() {
+        // Not a message at all. (A multipart without any boundary line, this test's example before, is real mail
+        // that lenient readers recover: LenientMimeParsingTest.)
+        byte[] raw = ("no boundary anywhere, and no header either\r\n").getBytes(StandardCharsets.US_ASCII);
         WebhookException refused = assertThrows(WebhookException.class, () -> MimeEmailParser.parse(raw));
         assertEquals(400, refused.status());
         assertTrue(refused.reason().startsWith("malformed MIME"), refused.reason());

@@ -10,6 +10,11 @@ import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.events.ChangeEvents;
 import io.switchboard.core.events.CloudEvent;
 import io.switchboard.core.events.EventPublisher;
+import io.switchboard.core.events.EventSizes;
+import io.switchboard.core.events.UnpublishableEventException;
+import io.switchboard.core.http.Faults;
+import io.switchboard.core.model.Text;
+import io.switchboard.core.store.StoreFault;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.store.LogItems;
 import jakarta.inject.Inject;
@@ -30,8 +35,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <p>Records are announced in stream order. When publishing fails (SQS or DynamoDB unavailable) the handler
  * stops and reports that record as the batch item failure: Lambda retries from it, and the records before it
- * are not sent again (no duplicates, per-customer order kept). A record that can never become an event
- * (an unreadable image) is logged and skipped, so it does not block the stream.
+ * are not sent again (no duplicates, per-customer order kept). A change that can never be announced (an
+ * unreadable image, an event every queue refuses for its content) is parked on the fan-out failure queue with
+ * its reason, and the stream goes on: one poisoned change must not hold back every later event of the shard.
+ * Exception texts never reach the logs (a queue's error can quote the message: a customer's name or text).
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
 public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, StreamsEventResponse> {
@@ -61,32 +68,75 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
         super(builder);
     }
 
+    @Inject
+    ParkedChanges parked;
+
     @Override
     public StreamsEventResponse execute(DynamodbEvent event) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         Map<String, Optional<Customer>> customers = new HashMap<>();
+        int published = 0;
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
             String sequenceNumber = record.getDynamodb().getSequenceNumber();
-            List<CloudEvent> events;
             try {
-                events = eventsOf(record, customers);
-            } catch (SdkException unavailable) {
-                return retryFrom(sequenceNumber, unavailable);
-            } catch (RuntimeException unreadable) {
-                LOG.error("skipping stream record {} that cannot become an event: {}", sequenceNumber, unreadable.toString());
-                continue;
-            }
-            try {
-                for (CloudEvent cloudEvent : events) {
-                    publisher.publish(cloudEvent);
-                }
+                published += announce(record, customers);
             } catch (RuntimeException unavailable) {
-                // Events of this record already sent are sent again on the retry with the same ids: FIFO
-                // deduplication and consumers drop them.
+                // A queue, the store or the parking queue is unavailable. Events of this record already sent
+                // are sent again on the retry with the same ids: FIFO deduplication and consumers drop them.
                 return retryFrom(sequenceNumber, unavailable);
             }
         }
+        if (published > 0) {
+            LOG.info("published {} events from {} stream records", published, records.size());
+        }
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+    }
+
+    /**
+     * Announces one stored change; a change that can never be announced is parked with its reason and the shard
+     * goes on. Transient faults (the store or a queue unavailable, parking itself failing) propagate.
+     */
+    private int announce(DynamodbEvent.DynamodbStreamRecord record, Map<String, Optional<Customer>> customers) {
+        String sequenceNumber = record.getDynamodb().getSequenceNumber();
+        List<CloudEvent> events;
+        try {
+            events = eventsOf(record, customers);
+        } catch (SdkException | StoreFault unavailable) {
+            throw unavailable;
+        } catch (RuntimeException unreadable) {
+            LOG.error("parking stream record {} that cannot become an event: {}", sequenceNumber, Faults.describe(unreadable));
+            park(record, "unreadable_change", null);
+            return 0;
+        }
+        int published = 0;
+        for (CloudEvent cloudEvent : events) {
+            try {
+                publisher.publish(EventSizes.fit(cloudEvent));
+                published++;
+            } catch (UnpublishableEventException refused) {
+                LOG.error("parking event {} ({}) of stream record {}: {}", cloudEvent.id(), cloudEvent.type(),
+                        sequenceNumber, refused.reason());
+                park(record, refused.reason(), cloudEvent);
+            }
+        }
+        return published;
+    }
+
+    private void park(DynamodbEvent.DynamodbStreamRecord record, String reason, CloudEvent refused) {
+        var change = record.getDynamodb();
+        parked.park(reason, change.getSequenceNumber(), keyOf(change, LogItems.CUSTOMER_ID), keyOf(change, LogItems.SK),
+                refused == null ? null : refused.id(), refused == null ? null : refused.type());
+    }
+
+    /** A key attribute of the change: from its keys, else from its images. */
+    private static String keyOf(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord change,
+                                String name) {
+        for (var image : java.util.Arrays.asList(change.getKeys(), change.getNewImage(), change.getOldImage())) {
+            if (image != null && image.get(name) != null && image.get(name).getS() != null) {
+                return Text.clean(image.get(name).getS());
+            }
+        }
+        return null;
     }
 
     private List<CloudEvent> eventsOf(DynamodbEvent.DynamodbStreamRecord record, Map<String, Optional<Customer>> customers) {
@@ -105,7 +155,7 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
     }
 
     private static StreamsEventResponse retryFrom(String sequenceNumber, RuntimeException cause) {
-        LOG.warn("publishing paused at stream record {}, Lambda will retry from it: {}", sequenceNumber, cause.toString());
+        LOG.warn("publishing paused at stream record {}, Lambda will retry from it: {}", sequenceNumber, Faults.describe(cause));
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequenceNumber).build());
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();

@@ -76,10 +76,71 @@ class FanoutHandlerTest {
         // then the good records are announced and nothing is reported for retry
         assertTrue(response.getBatchItemFailures().isEmpty());
         assertEquals(List.of("switchboard.customer.created", "switchboard.message.received"), publisher.types());
+        // and the poisoned one is parked with its reason
+        assertEquals(List.of("unreadable_change 2 " + customer.id()), parked.lines());
     }
 
+    @Test
+    void sqsRefusingOneEventsContent_parksThatChangeWithItsReason_andPublishesTheRecordsAfterIt() {
+        // given SQS answers InvalidMessageContents for any message carrying "poison", as it does for U+FFFE
+        var sqs = new StubSqs("poison");
+        var publisher = new SqsEventPublisher(sqs, Settings.of(Map.of(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS,
+                "arn:aws:sqs:us-east-1:000000000000:events.fifo")));
+        var poison = entryRecord("2", "wamid.P", true);
+        poison.getDynamodb().getNewImage().put(LogItems.TEXT, new AttributeValue().withS("poison"));
+        var event = batch(customerRecord("1"), poison, entryRecord("3", "wamid.B", false));
+
+        // when the fan-out handles the batch
+        StreamsEventResponse response = handler(publisher).handleRequest(event, null);
+
+        // then nothing is retried: the refused events are parked with SQS's reason, and record 3 is published
+        assertTrue(response.getBatchItemFailures().isEmpty());
+        assertEquals(List.of("InvalidMessageContents 2 " + customer.id() + " switchboard.conversation.opened",
+                "InvalidMessageContents 2 " + customer.id() + " switchboard.message.received"), parked.lines());
+        assertEquals(2, sqs.sent.size());
+        assertTrue(sqs.sent.get(0).contains("switchboard.customer.created"));
+        assertTrue(sqs.sent.get(1).contains("wamid.B"));
+        assertTrue(sqs.sent.stream().noneMatch(body -> body.contains("poison")));
+    }
+
+    @Test
+    void sqsThrottling_isNotParked_butRetriedFromThatRecord() {
+        // given SQS throttles every send
+        var sqs = new StubSqs(null);
+        sqs.throttle = true;
+        var publisher = new SqsEventPublisher(sqs, Settings.of(Map.of(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS,
+                "arn:aws:sqs:us-east-1:000000000000:events.fifo")));
+
+        // when the fan-out handles a batch
+        StreamsEventResponse response = handler(publisher).handleRequest(batch(customerRecord("1")), null);
+
+        // then Lambda retries from the first record and nothing is parked
+        assertEquals(List.of("1"), response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertTrue(parked.lines().isEmpty());
+    }
+
+    @Test
+    void eventOverTheSqsLimit_isCutDownAndFlagged_notParked() {
+        // given an entry whose text alone is larger than an SQS message may be
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        var big = entryRecord("2", "wamid.L", false);
+        big.getDynamodb().getNewImage().put(LogItems.TEXT, new AttributeValue().withS("\u00e9".repeat(300_000)));
+
+        // when the fan-out handles it
+        handler(publisher).handleRequest(batch(big), null);
+
+        // then the event fits in an SQS message and says it was truncated
+        CloudEvent published = publisher.published.get(0);
+        assertTrue(io.switchboard.core.events.EventSizes.size(published) <= 256 * 1024);
+        assertEquals(true, published.data().get("truncated"));
+        assertTrue(parked.lines().isEmpty());
+    }
+
+    private final RecordingParkedChanges parked = new RecordingParkedChanges();
+
     private FanoutHandler handler(EventPublisher publisher) {
-        return new FanoutHandler(Contexts.with(Settings.of(Map.of()), directory, publisher));
+        return new FanoutHandler(Contexts.with(Settings.of(Map.of()), directory, publisher, parked));
     }
 
     private static DynamodbEvent batch(DynamodbEvent.DynamodbStreamRecord... records) {
@@ -124,6 +185,67 @@ class FanoutHandlerTest {
         record.setEventName("INSERT");
         record.setDynamodb(streamRecord);
         return record;
+    }
+
+    /** Parks into a list: "reason sequenceNumber customerId [eventType]". */
+    private static final class RecordingParkedChanges implements ParkedChanges {
+        private final List<String> parked = new ArrayList<>();
+
+        @Override
+        public void park(String reason, String sequenceNumber, String customerId, String sortKey, String eventId,
+                         String eventType) {
+            parked.add(reason + " " + sequenceNumber + " " + customerId + (eventType == null ? "" : " " + eventType));
+        }
+
+        List<String> lines() {
+            return parked;
+        }
+    }
+
+    /** An SQS client that refuses bodies containing a marker the way SQS refuses U+FFFE, or throttles. */
+    private static final class StubSqs implements software.amazon.awssdk.services.sqs.SqsClient {
+        private final String refusedMarker;
+        private final List<String> sent = new ArrayList<>();
+        private boolean throttle;
+
+        StubSqs(String refusedMarker) {
+            this.refusedMarker = refusedMarker;
+        }
+
+        @Override
+        public software.amazon.awssdk.services.sqs.model.GetQueueUrlResponse getQueueUrl(
+                software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest request) {
+            return software.amazon.awssdk.services.sqs.model.GetQueueUrlResponse.builder()
+                    .queueUrl("https://sqs.us-east-1.amazonaws.com/" + request.queueOwnerAWSAccountId() + "/"
+                            + request.queueName()).build();
+        }
+
+        @Override
+        public software.amazon.awssdk.services.sqs.model.SendMessageResponse sendMessage(
+                software.amazon.awssdk.services.sqs.model.SendMessageRequest request) {
+            if (throttle) {
+                throw software.amazon.awssdk.services.sqs.model.SqsException.builder().statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("RequestThrottled").errorMessage("Request is throttled.").build()).build();
+            }
+            if (refusedMarker != null && request.messageBody().contains(refusedMarker)) {
+                throw software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException.builder().statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("InvalidMessageContents").errorMessage("Invalid characters found.").build())
+                        .build();
+            }
+            sent.add(request.messageBody());
+            return software.amazon.awssdk.services.sqs.model.SendMessageResponse.builder().messageId("m" + sent.size()).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "sqs";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Publishes into a list; from the n-th call on it fails like an unreachable queue. */

@@ -134,7 +134,7 @@ public final class MessengerPayloadParser {
             LOG.info("skipped a {} event of a {} account that names no customer", kindOf(event), account.platform.channel().wireName());
             return;
         }
-        Event context = new Event(account, party, standby, eventTime(event, account), where);
+        Event context = new Event(account, party, standby, eventTime(event, account, where), where);
 
         if (message != null) {
             message(message, echo, context, out);
@@ -254,8 +254,8 @@ public final class MessengerPayloadParser {
                     // Location shared from the composer (older Messenger clients): payload.coordinates.lat/long.
                     // Not in Meta's current messages reference; kept for the clients that still send it.
                     JsonNode coordinates = payload.path("coordinates");
-                    entry.detail("latitude", number(coordinates.get("lat")))
-                            .detail("longitude", number(coordinates.get("long")))
+                    entry.detail("latitude", finite(number(coordinates.get("lat"))))
+                            .detail("longitude", finite(number(coordinates.get("long"))))
                             .detail("locationTitle", title);
                 }
                 case "template" -> templates.add(plain(payload));
@@ -475,8 +475,8 @@ public final class MessengerPayloadParser {
         }
     }
 
-    private static Instant eventTime(JsonNode event, Account account) {
-        Instant at = optionalTime(event.get("timestamp"), "timestamp");
+    private static Instant eventTime(JsonNode event, Account account, String where) {
+        Instant at = optionalTime(event.get("timestamp"), where + ".timestamp");
         return at != null ? at : account.time;
     }
 
@@ -507,6 +507,11 @@ public final class MessengerPayloadParser {
         } catch (IOException notJson) {
             throw WebhookException.badRequest("malformed JSON");
         }
+    }
+
+    /** NaN and infinities ("NaN", 1e400) are no coordinate: left out rather than stored as text. */
+    private static Double finite(Double number) {
+        return number != null && Double.isFinite(number) ? number : null;
     }
 
     private static JsonNode object(JsonNode node) {

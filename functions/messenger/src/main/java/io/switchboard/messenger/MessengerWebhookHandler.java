@@ -16,6 +16,7 @@ import io.switchboard.core.security.HubSignature;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,13 @@ public class MessengerWebhookHandler extends WebhookHandler {
     /** Optional: the Graph API base URL (version included). */
     public static final String GRAPH_API_BASE_URL = "GRAPH_API_BASE_URL";
     public static final String DEFAULT_GRAPH_API_BASE_URL = "https://graph.facebook.com/v21.0";
+    /**
+     * Optional: milliseconds the profile lookups of one webhook may take in total (default 900, so the answer to
+     * Meta stays within a second). A lookup still unanswered then is abandoned and the name left empty.
+     */
+    public static final String PROFILE_LOOKUP_BUDGET_MS = "PROFILE_LOOKUP_BUDGET_MS";
+    /** A longer budget is cut to this, so no setting can hold the answer to Meta for long. */
+    static final Duration MAX_PROFILE_LOOKUP_BUDGET = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(MessengerWebhookHandler.class);
 
@@ -126,17 +134,43 @@ public class MessengerWebhookHandler extends WebhookHandler {
             return;
         }
         String baseUrl = settings.get(GRAPH_API_BASE_URL).orElse(DEFAULT_GRAPH_API_BASE_URL);
-        new ProfileEnricher(graphClient(), baseUrl, token.get(), directory).enrich(newCustomers, Instant.now());
+        Duration budget = profileLookupBudget();
+        ProfileEnricher.Outcome outcome = new ProfileEnricher(graphClient(budget), baseUrl, token.get(), directory, budget)
+                .enrich(newCustomers, Instant.now());
+        LOG.info("profile lookups: {} named, {} without a name, {} abandoned after {} ms", outcome.named(),
+                outcome.unnamed(), outcome.abandoned(), budget.toMillis());
+    }
+
+    /**
+     * {@link #PROFILE_LOOKUP_BUDGET_MS} (at most {@link #MAX_PROFILE_LOOKUP_BUDGET}), or the default when it is unset
+     * or not a positive number of milliseconds.
+     */
+    Duration profileLookupBudget() {
+        Optional<String> configured = settings.get(PROFILE_LOOKUP_BUDGET_MS);
+        if (configured.isEmpty()) {
+            return ProfileEnricher.DEFAULT_BUDGET;
+        }
+        try {
+            long millis = Long.parseLong(configured.get().trim());
+            if (millis > 0) {
+                return Duration.ofMillis(Math.min(millis, MAX_PROFILE_LOOKUP_BUDGET.toMillis()));
+            }
+        } catch (NumberFormatException notANumber) {
+            // falls through: a nicety's misconfiguration must not fail the webhook
+        }
+        LOG.warn("{} is not a positive number of milliseconds; {} ms used", PROFILE_LOOKUP_BUDGET_MS,
+                ProfileEnricher.DEFAULT_BUDGET.toMillis());
+        return ProfileEnricher.DEFAULT_BUDGET;
     }
 
     /** Built on first use: deployments without a page token never pay for it. */
-    private HttpClient graphClient() {
+    private HttpClient graphClient(Duration connectTimeout) {
         HttpClient client = graphClient;
         if (client == null) {
             synchronized (this) {
                 client = graphClient;
                 if (client == null) {
-                    client = ProfileEnricher.newClient();
+                    client = ProfileEnricher.newClient(connectTimeout);
                     graphClient = client;
                 }
             }

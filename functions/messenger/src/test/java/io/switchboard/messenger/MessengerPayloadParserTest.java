@@ -505,6 +505,60 @@ class MessengerPayloadParserTest {
         }
     }
 
+    /** Values no sender should send (of the kinds MessengerWebhookPropertyTest generates): a 400 naming the field, or left out. */
+    @Nested
+    class AbsurdValues {
+
+        @Test
+        void eventTimestampThatIsNoNumber_is400NamingTheEvent() {
+            assertBadRequest("\"soon\"", "entry[0].messaging[0].timestamp is not an epoch time");
+        }
+
+        @Test
+        void negativeTimestamp_is400() {
+            assertBadRequest("-1763805600000", "entry[0].messaging[0].timestamp is not an epoch time");
+        }
+
+        @Test
+        void timestampTooLargeForAnyClock_is400() {
+            assertBadRequest("9".repeat(25), "entry[0].messaging[0].timestamp is not an epoch time");
+            assertBadRequest("\"" + "9".repeat(19) + "\"", "entry[0].messaging[0].timestamp is not an epoch time");
+        }
+
+        @Test
+        void fractionalOrExponentTimestamp_is400() {
+            assertBadRequest("1763805600000.5", "entry[0].messaging[0].timestamp is not an epoch time");
+            assertBadRequest("1e400", "entry[0].messaging[0].timestamp is not an epoch time");
+        }
+
+        @Test
+        void locationWithCoordinatesThatAreNoNumbers_isKeptWithoutThem() {
+            // given a shared location whose latitude is "Infinity" and longitude "NaN"
+            byte[] body = event("1763805600000", "\"message\":{\"mid\":\"m_loc\",\"attachments\":[{\"type\":\"location\","
+                    + "\"title\":\"Pickup point\",\"payload\":{\"coordinates\":{\"lat\":\"Infinity\",\"long\":\"NaN\"}}}]}");
+            // when
+            ConversationEntry entry = onlyEntry(Platform.MESSENGER, body);
+            // then
+            assertEquals(EntryKind.LOCATION, entry.kind());
+            assertNull(entry.details().get("latitude"));
+            assertNull(entry.details().get("longitude"));
+            assertEquals("Pickup point", entry.details().get("locationTitle"));
+        }
+
+        private void assertBadRequest(String timestamp, String reason) {
+            byte[] body = event(timestamp, "\"message\":{\"mid\":\"m_t\",\"text\":\"hi\"}");
+            WebhookException refused = assertThrows(WebhookException.class, () -> parser.parse(Platform.MESSENGER, body));
+            assertEquals(400, refused.status());
+            assertEquals(reason, refused.reason());
+        }
+
+        private byte[] event(String timestamp, String content) {
+            return ("{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1763805600000,\"messaging\":["
+                    + "{\"sender\":{\"id\":\"2\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":" + timestamp + ","
+                    + content + "}]}]}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Interaction.LogEntry onlyLogEntry(Platform platform, byte[] body) {

@@ -33,14 +33,20 @@ import java.util.Optional;
  *
  * <p>The customer is the party that is not the company: {@code From} of inbound calls and messages, {@code To}
  * of outbound ones (Direction {@code outbound-api}, {@code outbound-dial}; message status callbacks are about
- * messages the company sent). Identity is {@code phone:+E164}, the key WhatsApp uses too.
+ * messages the company sent). A message's identity is {@code phone:+E164}, the key WhatsApp uses too; a call's is
+ * that, or a SIP address, a Voice SDK client, or an anonymous caller of its own ({@link TelephonyIdentity}), so
+ * every call is logged.
+ *
+ * <p>Every refusal is a {@link WebhookException} or an {@link io.switchboard.core.model.InvalidIdentityException}
+ * (400 with a short reason naming the parameter, never its value); nothing else is thrown for any form.
  */
 public final class TwilioPayloadParser {
 
     /**
      * Query parameter of the recording and transcription callback URLs this function puts into its TwiML: the
-     * caller's number, because Twilio's recording status callback does not carry From/To. Twilio signs the URL
-     * with its query, so the value is as authentic as the body.
+     * caller ({@link TelephonyIdentity#callbackValue}: the number, or the key of a caller without one), because
+     * Twilio's recording status callback does not carry From/To. Twilio signs the URL with its query, so the value
+     * is as authentic as the body.
      */
     public static final String CUSTOMER_QUERY = "customer";
 
@@ -88,18 +94,24 @@ public final class TwilioPayloadParser {
 
     // ------------------------------------------------------------------ voice
 
-    /** The customer of a call: From when inbound, To when outbound. */
+    /**
+     * The customer of a call: From when inbound, To when outbound; a caller without a phone number is a SIP
+     * address, a client, or the anonymous caller of this CallSid.
+     *
+     * @throws WebhookException 400 when that party is missing, or CallSid is needed and missing or malformed
+     */
     public Identity callCustomer(TwilioForm form) {
-        return Identity.phone(isOutbound(form) ? form.require("To") : form.require("From"));
+        String party = isOutbound(form) ? form.require("To") : form.require("From");
+        return TelephonyIdentity.ofCallParty(party, TelephonyIdentity.optionalSid(form, "CallSid").orElse(null));
     }
 
     /**
      * An incoming call ({@code POST /webhooks/twilio/voice}): one call entry keyed by CallSid.
      *
-     * @throws WebhookException 400 when CallSid, AccountSid, From or To is missing
+     * @throws WebhookException 400 when CallSid, AccountSid, From or To is missing or malformed
      */
     public List<Interaction> incomingCall(TwilioForm form, Instant receivedAt) {
-        String callSid = form.require("CallSid");
+        String callSid = TelephonyIdentity.requireSid(form, "CallSid");
         String source = source(form);
         form.require("From");
         form.require("To");
@@ -121,10 +133,10 @@ public final class TwilioPayloadParser {
      * the reported status; a call not seen yet is kept as a call placeholder. An ending status with CallDuration
      * also records the duration on the call.
      *
-     * @throws WebhookException 400 when CallSid, AccountSid, CallStatus or the customer's number is missing
+     * @throws WebhookException 400 when CallSid, AccountSid, CallStatus or the customer is missing, or a sid is malformed
      */
     public List<Interaction> callStatus(TwilioForm form, Instant receivedAt) {
-        String callSid = form.require("CallSid");
+        String callSid = TelephonyIdentity.requireSid(form, "CallSid");
         String source = source(form);
         form.require("CallStatus");
         Identity customer = callCustomer(form);
@@ -158,16 +170,16 @@ public final class TwilioPayloadParser {
      * voicemail; "absent" (silence), "in-progress" and "failed" record nothing.
      *
      * @param customerNumber the {@link #CUSTOMER_QUERY} of the callback URL, if any
-     * @throws WebhookException 400 when RecordingSid, RecordingUrl, CallSid or AccountSid is missing, or the
-     *                          customer can be told neither from the URL nor from From/To
+     * @throws WebhookException 400 when RecordingSid, RecordingUrl, CallSid or AccountSid is missing or malformed,
+     *                          or the customer can be told neither from the URL nor from From/To
      */
     public List<Interaction> recording(TwilioForm form, Optional<String> customerNumber, Instant receivedAt) {
-        String recordingSid = form.require("RecordingSid");
+        String recordingSid = TelephonyIdentity.requireSid(form, "RecordingSid");
         String recordingUrl = form.require("RecordingUrl");
-        String callSid = form.require("CallSid");
+        String callSid = TelephonyIdentity.requireSid(form, "CallSid");
         String source = source(form);
         Identity customer = voicemailCustomer(form, customerNumber);
-        String status = form.get("RecordingStatus").orElse("completed");
+        String status = form.get("RecordingStatus").orElse("completed").trim().toLowerCase(Locale.ROOT);
         if (!status.equals("completed")) {
             return List.of();
         }
@@ -180,21 +192,23 @@ public final class TwilioPayloadParser {
      * A transcription callback ({@code POST /webhooks/twilio/voice/transcription}): the voicemail's text. When
      * the recording callback has not arrived yet, the voicemail is logged now, already carrying its text.
      *
-     * @throws WebhookException 400 when RecordingSid, TranscriptionStatus or AccountSid is missing, or the customer
-     *                          can be told neither from the URL nor from From/To
+     * @throws WebhookException 400 when RecordingSid, TranscriptionStatus or AccountSid is missing, a sid is
+     *                          malformed, or the customer can be told neither from the URL nor from From/To (and
+     *                          CallSid, for a caller without a number)
      */
     public List<Interaction> transcription(TwilioForm form, Optional<String> customerNumber, Instant receivedAt) {
-        String recordingSid = form.require("RecordingSid");
+        String recordingSid = TelephonyIdentity.requireSid(form, "RecordingSid");
         String transcriptionStatus = form.require("TranscriptionStatus");
         String source = source(form);
+        Optional<String> callSid = TelephonyIdentity.optionalSid(form, "CallSid");
         Identity customer = voicemailCustomer(form, customerNumber);
-        String text = transcriptionStatus.equals("completed") ? form.get("TranscriptionText").orElse(null) : null;
+        String text = transcriptionStatus.trim().equalsIgnoreCase("completed")
+                ? form.get("TranscriptionText").orElse(null) : null;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("transcriptionStatus", transcriptionStatus);
         form.get("TranscriptionSid").ifPresent(sid -> details.put("transcriptionSid", sid));
         ConversationEntry ifMissing = null;
         Optional<String> recordingUrl = form.get("RecordingUrl");
-        Optional<String> callSid = form.get("CallSid");
         if (recordingUrl.isPresent() && callSid.isPresent()) {
             ConversationEntry.Builder entry = voicemail(form, source, recordingSid, recordingUrl.get(), callSid.get(),
                     receivedAt, text);
@@ -229,7 +243,7 @@ public final class TwilioPayloadParser {
 
     private Identity voicemailCustomer(TwilioForm form, Optional<String> customerNumber) {
         if (customerNumber.isPresent() && !customerNumber.get().isBlank()) {
-            return Identity.phone(customerNumber.get());
+            return TelephonyIdentity.fromCallbackValue(customerNumber.get());
         }
         if (form.has(isOutbound(form) ? "To" : "From")) {
             return callCustomer(form);
@@ -239,7 +253,7 @@ public final class TwilioPayloadParser {
     }
 
     private static Optional<DeliveryStatus> callStatus(TwilioForm form) {
-        return form.get("CallStatus").map(value -> CALL_STATUSES.get(value.toLowerCase(Locale.ROOT)));
+        return form.get("CallStatus").map(value -> CALL_STATUSES.get(value.trim().toLowerCase(Locale.ROOT)));
     }
 
     // ------------------------------------------------------------------ messages
@@ -248,10 +262,11 @@ public final class TwilioPayloadParser {
      * An incoming SMS, MMS or WhatsApp message ({@code POST /webhooks/twilio/sms}): one message entry keyed by
      * MessageSid, media as attachments. {@code From} of {@code whatsapp:+...} is the WhatsApp channel.
      *
-     * @throws WebhookException 400 when MessageSid, AccountSid or From is missing, or NumMedia is not a number
+     * @throws WebhookException 400 when MessageSid, AccountSid or From is missing, a sid is malformed, or NumMedia
+     *                          is not a number from 0 to 10 (with as many MediaUrlN)
      */
     public List<Interaction> inboundMessage(TwilioForm form, Instant receivedAt) {
-        String messageSid = form.requireAny("MessageSid", "SmsMessageSid", "SmsSid");
+        String messageSid = TelephonyIdentity.requireSid(form, "MessageSid", "SmsMessageSid", "SmsSid");
         String source = source(form);
         String from = form.require("From");
         Channel channel = channelOf(from);
@@ -263,7 +278,9 @@ public final class TwilioPayloadParser {
                 .occurredAt(receivedAt)
                 .text(form.get("Body").orElse(null))
                 .attachments(media(form))
-                .replyTo(form.get("OriginalRepliedMessageSid").orElse(null));
+                // a reply reference that is no sid is dropped, not a reason to lose the customer's message
+                .replyTo(form.get("OriginalRepliedMessageSid").map(String::trim).filter(TelephonyIdentity::isSid)
+                        .orElse(null));
         details(entry, form, MESSAGE_DETAILS);
         return List.of(new Interaction.LogEntry(customer, form.get("ProfileName").orElse(null), entry.build()));
     }
@@ -272,11 +289,11 @@ public final class TwilioPayloadParser {
      * A message status callback ({@code POST /webhooks/twilio/sms/status}) of a message the company sent: the
      * message moves forward to the status; failures carry ErrorCode.
      *
-     * @throws WebhookException 400 when MessageSid, MessageStatus, AccountSid or To is missing
+     * @throws WebhookException 400 when MessageSid, MessageStatus, AccountSid or To is missing, or a sid is malformed
      */
     public List<Interaction> messageStatus(TwilioForm form, Instant receivedAt) {
-        String messageSid = form.requireAny("MessageSid", "SmsSid");
-        String reported = form.requireAny("MessageStatus", "SmsStatus").toLowerCase(Locale.ROOT);
+        String messageSid = TelephonyIdentity.requireSid(form, "MessageSid", "SmsSid");
+        String reported = form.requireAny("MessageStatus", "SmsStatus").trim().toLowerCase(Locale.ROOT);
         String source = source(form);
         String to = form.require("To");
         Channel channel = channelOf(to).equals(Channel.WHATSAPP) ? Channel.WHATSAPP
@@ -346,8 +363,9 @@ public final class TwilioPayloadParser {
         return form.get("Direction").map(d -> d.toLowerCase(Locale.ROOT).startsWith("outbound")).orElse(false);
     }
 
+    /** The CloudEvent source of the account's entries; AccountSid must be letters and digits (a URI segment). */
     private static String source(TwilioForm form) {
-        return "/twilio/" + form.require("AccountSid");
+        return "/twilio/" + TelephonyIdentity.requireSid(form, "AccountSid");
     }
 
     private static void details(ConversationEntry.Builder entry, TwilioForm form, String[][] names) {
@@ -356,10 +374,12 @@ public final class TwilioPayloadParser {
         }
     }
 
+    /** A duration in seconds; empty when absent, not a number or negative (a detail, never a reason to refuse). */
     private static Optional<Integer> seconds(TwilioForm form, String name) {
         return form.get(name).flatMap(value -> {
             try {
-                return Optional.of(Integer.parseInt(value.trim()));
+                int seconds = Integer.parseInt(value.trim());
+                return seconds < 0 ? Optional.empty() : Optional.of(seconds);
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }

@@ -11,7 +11,6 @@ import io.switchboard.core.http.WebhookRequest;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.ingest.InteractionRecorder;
 import io.switchboard.core.model.Identity;
-import io.switchboard.core.model.InvalidIdentityException;
 import jakarta.inject.Inject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -130,25 +129,18 @@ public class TwilioWebhookHandler extends WebhookHandler {
             // The <Record> action: the voicemail is taken (its recording callback logs it); end the call.
             return twiml(TwiML.hangup());
         }
-        List<Interaction> interactions;
-        Optional<Identity> caller;
-        try {
-            interactions = parser.incomingCall(form, now);
-            caller = Optional.of(parser.callCustomer(form));
-        } catch (InvalidIdentityException anonymous) {
-            // A withheld or non-phone caller ("anonymous", "client:..."): still answer the call, store nothing.
-            LOG.info("twilio call from a caller without a phone number: answered, not logged");
-            interactions = List.of();
-            caller = Optional.empty();
-        }
+        // Every caller is logged: one without a phone number is a SIP address, a client, or an anonymous caller of
+        // this call alone, whose voicemail callbacks name that identity so the message lands on the same customer.
+        List<Interaction> interactions = parser.incomingCall(form, now);
+        Identity caller = parser.callCustomer(form);
         InteractionRecorder.Summary summary = recorder.record(interactions);
-        LOG.info("twilio {}: {}", VOICE, summary);
+        LOG.info("twilio {}: caller of type {}, {}", VOICE, caller.type(), summary);
         Optional<String> forwardTo = settings.get(FORWARD_TO).map(String::trim).filter(value -> !value.isEmpty());
         if (forwardTo.isPresent()) {
             return twiml(TwiML.dial(forwardTo.get()));
         }
-        String query = caller.map(identity -> "?" + TwilioPayloadParser.CUSTOMER_QUERY + "="
-                + URLEncoder.encode(identity.value(), StandardCharsets.UTF_8)).orElse("");
+        String query = "?" + TwilioPayloadParser.CUSTOMER_QUERY + "="
+                + URLEncoder.encode(TelephonyIdentity.callbackValue(caller), StandardCharsets.UTF_8);
         return twiml(TwiML.voicemail(settings.get(GREETING).orElse(DEFAULT_GREETING),
                 base + VOICE, base + VOICE_RECORDING + query, base + VOICE_TRANSCRIPTION + query,
                 VOICEMAIL_MAX_SECONDS));

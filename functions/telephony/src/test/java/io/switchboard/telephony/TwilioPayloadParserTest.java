@@ -15,7 +15,6 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
-import io.switchboard.core.model.InvalidIdentityException;
 import io.switchboard.core.model.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -92,9 +91,48 @@ class TwilioPayloadParserTest {
         }
 
         @Test
-        void anonymousCaller_isNotAPhoneIdentity() {
+        void anonymousCaller_isTheAnonymousCallerOfThatCall() {
+            // (this test asserted "not a phone identity: refused" before callers without a number were logged)
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1&From=anonymous&To=%2B14155550199&CallStatus=ringing");
-            assertThrows(InvalidIdentityException.class, () -> parser.incomingCall(form, RECEIVED));
+            Interaction.LogEntry logged = only(parser.incomingCall(form, RECEIVED), Interaction.LogEntry.class);
+            assertEquals(new Identity("anonymous:CA1"), logged.customer());
+            assertEquals("anonymous", logged.entry().details().get("from"));
+        }
+
+        @Test
+        void statusOfAnAnonymousCall_isForTheAnonymousCallerOfThatCall() {
+            TwilioForm form = form("AccountSid=AC1&CallSid=CA1&From=Anonymous&To=%2B14155550199&CallStatus=busy");
+            Interaction.UpdateStatus update = assertInstanceOf(Interaction.UpdateStatus.class,
+                    parser.callStatus(form, RECEIVED).get(0));
+            assertEquals(new Identity("anonymous:CA1"), update.customer());
+        }
+
+        @Test
+        void transcriptionOfAnAnonymousCallWithoutCallSidOrCustomerQuery_is400() {
+            TwilioForm form = form("AccountSid=AC1&RecordingSid=RE1&From=Anonymous&TranscriptionStatus=completed");
+            assertEquals("missing parameter CallSid", assertThrows(WebhookException.class,
+                    () -> parser.transcription(form, Optional.empty(), RECEIVED)).reason());
+        }
+
+        @Test
+        void voicemailCallbackNamingAnAnonymousCaller_isThatCallersVoicemail() {
+            Interaction.LogEntry logged = only(parser.recording(Fixtures.form("recording_completed.form"),
+                    Optional.of("anonymous:" + CALL_SID), RECEIVED), Interaction.LogEntry.class);
+            assertEquals(new Identity("anonymous:" + CALL_SID), logged.customer());
+        }
+
+        @Test
+        void callSidThatIsNotLettersAndDigits_is400NamingIt() {
+            TwilioForm form = form("AccountSid=AC1&CallSid=CA1%0A%22x&From=%2B14155550100&To=%2B14155550199");
+            assertEquals("malformed parameter CallSid",
+                    assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
+        }
+
+        @Test
+        void accountSidThatIsNotLettersAndDigits_is400NamingIt() {
+            TwilioForm form = form("AccountSid=AC%2F..%2F1&CallSid=CA1&From=%2B14155550100&To=%2B14155550199");
+            assertEquals("malformed parameter AccountSid",
+                    assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
         }
 
         @Test
@@ -156,6 +194,16 @@ class TwilioPayloadParserTest {
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1&From=%2B14155550100&To=%2B14155550199");
             assertEquals("missing parameter CallStatus",
                     assertThrows(WebhookException.class, () -> parser.callStatus(form, RECEIVED)).reason());
+        }
+
+        @Test
+        void negativeCallDuration_isLeftOutAndTheStatusKept() {
+            TwilioForm form = form("AccountSid=AC1&CallSid=CA1&From=%2B14155550100&To=%2B14155550199"
+                    + "&CallStatus=completed&CallDuration=-5");
+            List<Interaction> interactions = parser.callStatus(form, RECEIVED);
+            assertEquals(1, interactions.size());
+            assertEquals(DeliveryStatus.COMPLETED,
+                    assertInstanceOf(Interaction.UpdateStatus.class, interactions.get(0)).change().status());
         }
 
         @Test
@@ -296,6 +344,22 @@ class TwilioPayloadParserTest {
         void mmsMissingAnAnnouncedMediaUrl_is400() {
             TwilioForm form = form("AccountSid=AC1&MessageSid=MM1&From=%2B14155550100&To=%2B14155550199&NumMedia=1");
             assertEquals("missing parameter MediaUrl0",
+                    assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
+        }
+
+        @Test
+        void replyReferenceThatIsNoSid_isDroppedAndTheMessageKept() {
+            TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=%2B14155550100&Body=hi"
+                    + "&OriginalRepliedMessageSid=SM1%0A%3Cx%3E");
+            ConversationEntry message = only(parser.inboundMessage(form, RECEIVED), Interaction.LogEntry.class).entry();
+            assertEquals("hi", message.text());
+            assertNull(message.replyTo());
+        }
+
+        @Test
+        void messageSidThatIsNotLettersAndDigits_is400NamingIt() {
+            TwilioForm form = form("AccountSid=AC1&MessageSid=SM%E2%80%AE1&From=%2B14155550100&Body=hi");
+            assertEquals("malformed parameter MessageSid",
                     assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
         }
 

@@ -252,14 +252,17 @@ class TwilioWebhookHandlerTest {
     }
 
     @Test
-    void anonymousCaller_isAnsweredButNothingIsStored() throws Exception {
+    void anonymousCaller_isAnsweredAndLoggedAsTheAnonymousCallerOfThatCall() throws Exception {
+        // (this test asserted "answered, nothing stored" before callers without a number were logged)
         byte[] body = ("AccountSid=AC1&CallSid=CA1&CallStatus=ringing&Direction=inbound&From=anonymous"
                 + "&To=%2B14155550199").getBytes(StandardCharsets.UTF_8);
         APIGatewayV2HTTPResponse response = send(TwilioWebhookHandler.VOICE, body, sign(TwilioWebhookHandler.VOICE, body));
         assertEquals(200, response.getStatusCode());
-        assertEquals(BASE + "/webhooks/twilio/voice/recording",
+        assertEquals(BASE + "/webhooks/twilio/voice/recording?customer=anonymous%3ACA1",
                 only(xml(response.getBody()), "Record").getAttribute("recordingStatusCallback"));
-        assertNothingRecorded();
+        assertEquals("CA1", only(log.all()).providerMessageId());
+        assertTrue(directory.find(new Identity("anonymous:CA1")).isPresent());
+        assertEquals(1, directory.customerCount());
     }
 
     @Test

@@ -167,7 +167,7 @@ public final class WhatsAppPayloadParser {
                 case "interactive" -> interactive(entry, message);
                 case "button" -> button(entry, message);
                 case "reaction" -> reaction(entry, message);
-                case "system" -> system(entry, message, sender, change.source, at, links);
+                case "system" -> system(entry, message, sender, change.source, at, links, where);
                 // "unsupported", "unknown", "order", "request_welcome", future types...: kept whole, never dropped
                 default -> unsupported(entry, message, type);
             }
@@ -224,8 +224,8 @@ public final class WhatsAppPayloadParser {
             return;
         }
         entry.kind(EntryKind.LOCATION)
-                .detail("latitude", number(location.get("latitude")))
-                .detail("longitude", number(location.get("longitude")))
+                .detail("latitude", finite(number(location.get("latitude"))))
+                .detail("longitude", finite(number(location.get("longitude"))))
                 .detail("name", nonBlank(location.path("name").asText(null)))
                 .detail("address", nonBlank(location.path("address").asText(null)))
                 .detail("url", nonBlank(location.path("url").asText(null)));
@@ -304,23 +304,25 @@ public final class WhatsAppPayloadParser {
      * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
      */
     private static void system(ConversationEntry.Builder entry, JsonNode message, Sender sender, String source,
-                               Instant at, List<Interaction> links) {
+                               Instant at, List<Interaction> links, String where) {
         JsonNode system = message.path("system");
         String systemType = nonBlank(system.path("type").asText(null));
         entry.kind(EntryKind.SYSTEM)
                 .text(nonBlank(system.path("body").asText(null)))
                 .detail("systemType", systemType);
         if ("user_changed_number".equals(systemType) || "user_changed_user_id".equals(systemType)) {
-            String newPhone = nonBlank(system.path("wa_id").asText(null));
+            String phoneField = "wa_id";
+            String newPhone = nonBlank(system.path(phoneField).asText(null));
             if (newPhone == null) {
-                newPhone = nonBlank(system.path("new_wa_id").asText(null));
+                phoneField = "new_wa_id";
+                newPhone = nonBlank(system.path(phoneField).asText(null));
             }
             if (newPhone != null) {
-                addLink(links, sender.customer, phone(newPhone, "system.wa_id"), source, at);
+                addLink(links, sender.customer, phone(newPhone, where + ".system." + phoneField), source, at);
             }
             String newUserId = nonBlank(system.path("user_id").asText(null));
             if (newUserId != null) {
-                addLink(links, sender.customer, Identity.whatsappUser(newUserId), source, at);
+                addLink(links, sender.customer, user(newUserId, where + ".system.user_id"), source, at);
             }
         } else {
             // A system message kind we do not act on: stored as a system entry, with everything it said.
@@ -388,7 +390,7 @@ public final class WhatsAppPayloadParser {
             recipientUserId = contact.userId;
         }
         Identity phone = recipientPhone == null ? null : phone(recipientPhone, where + ".recipient_id");
-        Identity user = recipientUserId == null ? null : Identity.whatsappUser(recipientUserId);
+        Identity user = recipientUserId == null ? null : user(recipientUserId, where);
         if (phone == null && user == null) {
             throw WebhookException.badRequest(where + " has no recipient_id or recipient_user_id");
         }
@@ -443,7 +445,7 @@ public final class WhatsAppPayloadParser {
             userId = contact.userId;
         }
         Identity phone = from == null ? null : phone(from, where + ".from");
-        Identity user = userId == null ? null : Identity.whatsappUser(userId);
+        Identity user = userId == null ? null : user(userId, where);
         if (phone == null && user == null) {
             throw WebhookException.badRequest(where + " has no from or from_user_id");
         }
@@ -458,7 +460,21 @@ public final class WhatsAppPayloadParser {
         }
     }
 
+    /** A business-scoped user id as an identity; one the store could never key (too long, say) is a 400. */
+    private static Identity user(String userId, String where) {
+        try {
+            return Identity.whatsappUser(userId);
+        } catch (InvalidIdentityException notAUserId) {
+            throw WebhookException.badRequest(where + ": " + notAUserId.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- JSON helpers
+
+    /** NaN and infinities ("NaN", 1e400) are no coordinate: left out rather than stored as text. */
+    private static Double finite(Double number) {
+        return number != null && Double.isFinite(number) ? number : null;
+    }
 
     /** Meta sends epoch seconds as a string ("1749416383"); a JSON number is accepted too. */
     private static Instant epochSeconds(JsonNode node, String where) {

@@ -567,6 +567,71 @@ class WhatsAppPayloadParserTest {
         }
     }
 
+    /** Values no sender should send (of the kinds WhatsAppWebhookPropertyTest generates): a 400 naming the field, or left out. */
+    @Nested
+    class AbsurdValues {
+
+        @Test
+        void negativeTimestamp_isA400() {
+            assertBadRequest("\"-1\"", "entry[0].changes[0].value.messages[0].timestamp is not epoch seconds");
+        }
+
+        @Test
+        void timestampTooLargeForAnyClock_isA400() {
+            assertBadRequest("\"" + "9".repeat(25) + "\"",
+                    "entry[0].changes[0].value.messages[0].timestamp is not epoch seconds");
+        }
+
+        @Test
+        void fractionalOrExponentTimestamp_isA400() {
+            assertBadRequest("1763805600.5", "entry[0].changes[0].value.messages[0].timestamp is not epoch seconds");
+            assertBadRequest("1e400", "entry[0].changes[0].value.messages[0].timestamp is not epoch seconds");
+        }
+
+        @Test
+        void timestampThatIsAnObject_isA400() {
+            assertBadRequest("{\"seconds\": 1763805600}",
+                    "entry[0].changes[0].value.messages[0].timestamp is not epoch seconds");
+        }
+
+        @Test
+        void changedNumberThatIsNotAPhoneNumber_isA400NamingTheField() {
+            // given a user_changed_number whose new number is no phone number
+            String body = messageBody("""
+                    {"from": "15555550101", "id": "wamid.sys1", "timestamp": "1763805600", "type": "system",
+                     "system": {"body": "changed", "type": "user_changed_number", "wa_id": "12"}}""");
+            // when
+            WebhookException refused = assertThrows(WebhookException.class,
+                    () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)));
+            // then
+            assertEquals(400, refused.status());
+            assertEquals("entry[0].changes[0].value.messages[0].system.wa_id is not a phone number", refused.reason());
+        }
+
+        @Test
+        void locationWithCoordinatesThatAreNoNumbers_isKeptWithoutThem() {
+            // given a location whose latitude is "NaN" and longitude overflows a double
+            String body = messageBody("""
+                    {"from": "15555550101", "id": "wamid.loc1", "timestamp": "1763805600", "type": "location",
+                     "location": {"latitude": "NaN", "longitude": 1e400, "name": "Pier 39"}}""");
+            // when
+            ConversationEntry entry = onlyLogEntry(body.getBytes(StandardCharsets.UTF_8)).entry();
+            // then
+            assertEquals(EntryKind.LOCATION, entry.kind());
+            assertEquals(Map.of("name", "Pier 39"), entry.details());
+        }
+
+        private void assertBadRequest(String timestamp, String reason) {
+            String body = messageBody("""
+                    {"from": "15555550101", "id": "wamid.t1", "timestamp": %s, "type": "text", "text": {"body": "hi"}}"""
+                    .formatted(timestamp));
+            WebhookException refused = assertThrows(WebhookException.class,
+                    () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(400, refused.status());
+            assertEquals(reason, refused.reason());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Interaction.LogEntry onlyLogEntry(String fixture) {

@@ -30,8 +30,13 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueReques
 @Factory
 public class AwsClientFactory {
 
-    /** Webhooks must answer fast; a store that does not answer within this is treated as down (5xx). */
+    /**
+     * Webhooks must answer fast; a store that does not answer within this is treated as down (5xx). The local
+     * cloud sets a longer one ({@code AWS_CALL_TIMEOUT_SECONDS}): an embedded store on a busy laptop or CI machine
+     * is slow, not down.
+     */
     static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(5);
+    public static final String CALL_TIMEOUT_SECONDS = "AWS_CALL_TIMEOUT_SECONDS";
 
     @Singleton
     @Secondary
@@ -39,7 +44,9 @@ public class AwsClientFactory {
         return Settings.environment();
     }
 
+    /** Secondary: a test or the local cloud hands in its own clock through {@code Contexts.with}. */
     @Singleton
+    @Secondary
     Clock clock() {
         return Clock.systemUTC();
     }
@@ -65,20 +72,22 @@ public class AwsClientFactory {
      */
     public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String serviceEnvName, Settings settings,
                                                                     List<ExecutionInterceptor> interceptors) {
+        Duration callTimeout = settings.get(CALL_TIMEOUT_SECONDS).map(Long::parseLong).map(Duration::ofSeconds)
+                .orElse(API_CALL_TIMEOUT);
         builder.region(Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1")))
                 .credentialsProvider(credentials(settings))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         // Standard mode: 3 attempts with jittered backoff. DynamoDB's legacy default (9 attempts)
                         // would keep a provider waiting seconds before a 5xx it will retry anyway.
                         .retryStrategy(RetryMode.STANDARD)
-                        .apiCallTimeout(API_CALL_TIMEOUT)
+                        .apiCallTimeout(callTimeout)
                         .executionInterceptors(List.copyOf(interceptors))
                         .build());
         endpoint(settings, serviceEnvName).map(URI::create).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
             sync.httpClientBuilder(UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(4)));
+                    .connectionTimeout(callTimeout.compareTo(API_CALL_TIMEOUT) > 0 ? callTimeout : Duration.ofSeconds(2))
+                    .socketTimeout(callTimeout.minusSeconds(1)));
         }
         return builder;
     }

@@ -73,9 +73,16 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
         for (int attempt = 1; ; attempt++) {
             Optional<String> known = customerIdOf(identity);
             if (known.isPresent()) {
-                Customer customer = get(known.get()).orElseThrow(() -> new IllegalStateException(
-                        "identity points to a customer without a record: " + known.get()));
-                return new Resolution(fillDisplayName(customer, profileName), false);
+                Optional<Customer> customer = get(known.get());
+                if (customer.isPresent()) {
+                    return new Resolution(fillDisplayName(customer.get(), profileName), false);
+                }
+                // The identity and the record are written in one transaction, but a read can still race it on
+                // stores whose transactions are not isolated from single reads (some emulators): the record
+                // appears a moment later. Read again, briefly, then leave it to the provider's retry (5xx).
+                customerIdByIdentity.remove(identity.key());
+                Transactions.pauseOrGiveUp(attempt, "customer record of a claimed identity");
+                continue;
             }
             Customer created = new Customer(UUID.randomUUID().toString(), blankToNull(profileName),
                     List.of(identity.key()), at, source, null);

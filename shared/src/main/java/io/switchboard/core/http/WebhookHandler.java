@@ -5,7 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.function.aws.MicronautRequestHandler;
 import io.switchboard.core.config.Settings;
-import io.switchboard.core.model.InvalidIdentityException;
+import io.switchboard.core.model.RejectedInputException;
+import io.switchboard.core.store.StoreFault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -40,15 +41,19 @@ public abstract class WebhookHandler extends MicronautRequestHandler<APIGatewayV
         } catch (WebhookException refused) {
             LOG.info("refused {} {}: {} {}", method(event), event.getRawPath(), refused.status(), refused.reason());
             return Responses.text(refused.status(), refused.reason());
-        } catch (InvalidIdentityException badSender) {
-            LOG.info("refused {} {}: 400 {}", method(event), event.getRawPath(), badSender.getMessage());
-            return Responses.text(400, badSender.getMessage());
-        } catch (SdkException storeFault) {
-            LOG.error("store unavailable, asking the provider to retry: {}", storeFault.toString());
+        } catch (RejectedInputException badInput) {
+            LOG.info("refused {} {}: 400 {}", method(event), event.getRawPath(), badInput.getMessage());
+            return Responses.text(400, badInput.getMessage());
+        } catch (SdkException | StoreFault storeFault) {
+            LOG.error("store unavailable, asking the provider to retry: {}", Faults.describe(storeFault));
             return Responses.text(503, "temporarily unavailable, retry later");
         } catch (Settings.MissingSettingException misconfigured) {
             LOG.error("function misconfigured: {}", misconfigured.getMessage());
             return Responses.text(500, "webhook not configured");
+        } catch (RuntimeException unexpected) {
+            // A fault of ours, never the sender's: 503 so the provider retries (and nothing is lost once fixed).
+            LOG.error("unexpected fault, asking the provider to retry: {}", Faults.describe(unexpected));
+            return Responses.text(503, "temporarily unavailable, retry later");
         }
     }
 

@@ -4,8 +4,10 @@ import io.switchboard.core.directory.CustomerDirectory;
 import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
-import java.time.Instant;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +25,27 @@ public class InteractionRecorder {
 
     private final CustomerDirectory directory;
     private final ConversationLog log;
+    private final Clock clock;
 
-    public InteractionRecorder(CustomerDirectory directory, ConversationLog log) {
+    @Inject
+    public InteractionRecorder(CustomerDirectory directory, ConversationLog log, Clock clock) {
         this.directory = directory;
         this.log = log;
+        this.clock = clock;
     }
 
-    public Summary record(List<? extends Interaction> interactions) {
+    public InteractionRecorder(CustomerDirectory directory, ConversationLog log) {
+        this(directory, log, Clock.systemUTC());
+    }
+
+    /**
+     * Records a webhook's interactions. They are all checked against the {@link InputRules} first, so a request
+     * refused for one of them writes nothing at all.
+     *
+     * @throws io.switchboard.core.model.RejectedInputException when an interaction can never be stored
+     */
+    public Summary record(List<? extends Interaction> parsed) {
+        List<Interaction> interactions = InputRules.admit(parsed, clock.instant());
         Summary summary = new Summary();
         for (Interaction interaction : interactions) {
             if (interaction instanceof Interaction.LogEntry logEntry) {

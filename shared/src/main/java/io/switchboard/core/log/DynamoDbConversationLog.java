@@ -314,7 +314,7 @@ public class DynamoDbConversationLog implements ConversationLog {
         Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
                 .key(LogItems.key(stale.id(), LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
         if (item == null || item.isEmpty()) {
-            throw new IllegalStateException("customer record vanished: " + stale.id());
+            throw new io.switchboard.core.store.StoreFault("customer record not readable yet: " + stale.id());
         }
         return LogItems.customerFrom(item);
     }

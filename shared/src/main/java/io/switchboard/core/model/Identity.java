@@ -15,10 +15,21 @@ public record Identity(String key) {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
+    /**
+     * Longest key in UTF-8 bytes. DynamoDB allows 2048 bytes in a partition key; a key this long is no real
+     * sender, and refusing it (400) beats a write the store refuses (a 5xx the provider retries forever).
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys
+     */
+    public static final int MAX_KEY_BYTES = 1024;
+
     public Identity {
         Objects.requireNonNull(key, "key");
         if (key.indexOf(':') < 1) {
-            throw new IllegalArgumentException("identity key needs a type prefix: " + key);
+            throw new IllegalArgumentException("identity key needs a type prefix");
+        }
+        key = Text.clean(key);
+        if (key.length() > MAX_KEY_BYTES || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new InvalidIdentityException("sender id longer than " + MAX_KEY_BYTES + " bytes");
         }
     }
 

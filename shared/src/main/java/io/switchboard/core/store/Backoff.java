@@ -1,7 +1,6 @@
 package io.switchboard.core.store;
 
 import java.util.concurrent.ThreadLocalRandom;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Retries of optimistic writes that lost a race (transaction conflicts, a customer record changed under us).
@@ -20,12 +19,12 @@ final class Backoff {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceilingMillis + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw SdkClientException.create("interrupted while retrying a contended write", e);
+            throw new StoreFault("interrupted while retrying a contended write", e);
         }
     }
 
     /** Contention that outlasted every retry: a fault the provider should retry later (5xx). */
-    static SdkClientException exhausted(String what) {
-        return SdkClientException.create(what + " still contended after " + MAX_ATTEMPTS + " attempts");
+    static StoreFault exhausted(String what) {
+        return new StoreFault(what + " still contended after " + MAX_ATTEMPTS + " attempts");
     }
 }

@@ -1,0 +1,233 @@
+package io.switchboard.telephony;
+
+import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.InvalidIdentityException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Who a call is with, as an identity key. Not every caller has a phone number, and every call is logged, so a
+ * call party (Twilio's {@code From} of an inbound call, {@code To} of an outbound one) is:
+ * <ul>
+ *   <li>{@code phone:+<E.164>}: a phone number (also {@code whatsapp:+...}), the key SMS and WhatsApp share;</li>
+ *   <li>{@code sip:<user@host, lower-cased, without URI parameters or headers>}: a caller through a SIP domain
+ *       or trunk, whose {@code From} is the INVITE's From header
+ *       (https://www.twilio.com/docs/voice/api/sip-twiml);</li>
+ *   <li>{@code client:<identity>}: a Voice SDK client, whose identity is at most 256 characters without controls
+ *       or spaces (https://www.twilio.com/docs/voice/twiml/client);</li>
+ *   <li>{@code anonymous:<CallSid>}: a caller who withheld their number, or whose caller ID is no usable address.
+ *       One identity per call: an anonymous caller is not the same person as the next anonymous caller, so the
+ *       call, its statuses and its voicemail (all naming the same CallSid) meet on a customer of their own.</li>
+ * </ul>
+ *
+ * <p>The recording and transcription callbacks of a voicemail carry the caller in their URL query
+ * ({@link TwilioPayloadParser#CUSTOMER_QUERY}); {@link #callbackValue} writes it and {@link #fromCallbackValue}
+ * reads it back.
+ */
+public final class TelephonyIdentity {
+
+    public static final String SIP = "sip";
+    public static final String CLIENT = "client";
+    public static final String ANONYMOUS = "anonymous";
+
+    /** Longest SIP address or client identity kept (Twilio's client identifiers are at most 256 characters). */
+    static final int MAX_ADDRESS_CHARS = 256;
+
+    /**
+     * What Twilio puts in {@code From} when the caller withheld their number: the carrier's word (ANONYMOUS,
+     * RESTRICTED, ...) or, where Twilio translates the word into digits (as it did on {@code <Dial>} legs until
+     * https://www.twilio.com/changelog/upcoming-changes-to-withheld-caller-ids-behavior-for-dial-calls), the word
+     * spelled on a phone keypad: +266696687 ANONYMOUS, +7378742833 RESTRICTED, +2562533 BLOCKED, +8656696 UNKNOWN,
+     * +86282452253 UNAVAILABLE, and +464 for no caller ID at all (Twilio's list:
+     * https://help.twilio.com/articles/223179988-Why-am-I-getting-calls-from-these-strange-numbers-). Some of these
+     * digits parse as possible phone numbers (+86 282452253), so they are recognised before phone parsing, or every
+     * withheld caller would become one customer. Words are compared case-insensitively ("Anonymous" is common).
+     */
+    static final Set<String> WITHHELD_WORDS = Set.of("anonymous", "restricted", "blocked", "unknown", "unavailable");
+
+    /** The same words on a keypad, and 464 (no caller ID at all); with or without the leading '+'. */
+    static final Set<String> WITHHELD_DIGITS = Set.of("266696687", "7378742833", "2562533", "8656696", "86282452253",
+            "464");
+
+    /** Twilio's resource ids (CA..., SM..., AC...): 34 letters and digits; tests and samples use shorter ones. */
+    private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{1,64}");
+
+    private TelephonyIdentity() {
+    }
+
+    /**
+     * The identity of a call party: phone, SIP address, Voice SDK client, or (withheld or unusable caller ID) the
+     * anonymous caller of this call.
+     *
+     * @param address Twilio's {@code From} (inbound) or {@code To} (outbound); not blank
+     * @param callSid the call's CallSid, already checked with {@link #requireSid}; null when the request has none
+     * @throws WebhookException 400 when the caller is anonymous and there is no CallSid to tell the call
+     */
+    public static Identity ofCallParty(String address, String callSid) {
+        String text = address.trim();
+        String uri = unwrapNameAddr(text);
+        if (hasScheme(uri, "sip:") || hasScheme(uri, "sips:")) {
+            return sip(uri).orElseGet(() -> anonymousCallerOf(callSid));
+        }
+        if (hasScheme(text, "client:")) {
+            return client(text).orElseGet(() -> anonymousCallerOf(callSid));
+        }
+        if (isWithheld(text)) {
+            return anonymousCallerOf(callSid);
+        }
+        try {
+            return Identity.phone(text);
+        } catch (InvalidIdentityException notAPhoneNumber) {
+            // "Private", "Unknown caller", a truncated number...: the caller is not identifiable, but is logged.
+            return anonymousCallerOf(callSid);
+        }
+    }
+
+    private static Identity anonymousCallerOf(String callSid) {
+        if (callSid == null) {
+            throw WebhookException.badRequest("missing parameter CallSid");
+        }
+        return anonymous(callSid);
+    }
+
+    /** The anonymous caller of one call. */
+    public static Identity anonymous(String callSid) {
+        return new Identity(ANONYMOUS + ":" + callSid);
+    }
+
+    /** Whether a caller ID is one of Twilio's words or numbers for a withheld caller ID. */
+    public static boolean isWithheld(String address) {
+        String text = address.trim();
+        if (WITHHELD_WORDS.contains(text.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        String digits = text.startsWith("+") ? text.substring(1) : text;
+        return WITHHELD_DIGITS.contains(digits);
+    }
+
+    /**
+     * What the {@link TwilioPayloadParser#CUSTOMER_QUERY} of a voicemail callback URL says about the caller: the
+     * number of a phone identity (as it always has), else the whole key.
+     */
+    public static String callbackValue(Identity identity) {
+        return "phone".equals(identity.type()) ? identity.value() : identity.key();
+    }
+
+    /**
+     * The caller a callback URL names, as {@link #callbackValue} wrote it.
+     *
+     * @throws InvalidIdentityException (400) when the value is no identity this function writes
+     */
+    public static Identity fromCallbackValue(String value) {
+        String text = value.trim();
+        if (hasScheme(text, "sip:") || hasScheme(text, "sips:")) {
+            return sip(text).orElseThrow(() -> new InvalidIdentityException("not a SIP address"));
+        }
+        if (hasScheme(text, "client:")) {
+            return client(text).orElseThrow(() -> new InvalidIdentityException("not a client identity"));
+        }
+        if (hasScheme(text, ANONYMOUS + ":")) {
+            String callSid = text.substring(ANONYMOUS.length() + 1);
+            if (!SID.matcher(callSid).matches()) {
+                throw new InvalidIdentityException("not an anonymous caller");
+            }
+            return anonymous(callSid);
+        }
+        return Identity.phone(text);
+    }
+
+    /**
+     * A Twilio resource id parameter.
+     *
+     * @throws WebhookException 400 naming the parameter when it is absent, blank, or not letters and digits
+     */
+    public static String requireSid(TwilioForm form, String... names) {
+        String value = form.requireAny(names).trim();
+        if (!isSid(value)) {
+            throw WebhookException.badRequest("malformed parameter " + names[0]);
+        }
+        return value;
+    }
+
+    /**
+     * A Twilio resource id parameter that may be absent.
+     *
+     * @throws WebhookException 400 naming the parameter when it is present but not letters and digits
+     */
+    public static Optional<String> optionalSid(TwilioForm form, String name) {
+        return form.has(name) ? Optional.of(requireSid(form, name)) : Optional.empty();
+    }
+
+    static boolean isSid(String value) {
+        return SID.matcher(value).matches();
+    }
+
+    /**
+     * {@code sip:user@host} from a SIP URI: scheme sips: becomes sip:, URI parameters (";transport=tls") and
+     * headers ("?X-Foo=1") are dropped, and the rest lower-cased. Empty when no usable address remains.
+     */
+    static Optional<Identity> sip(String uri) {
+        String rest = uri.substring(uri.indexOf(':') + 1);
+        int headers = rest.indexOf('?');
+        if (headers >= 0) {
+            rest = rest.substring(0, headers);
+        }
+        int at = rest.lastIndexOf('@');
+        String user = at < 0 ? "" : rest.substring(0, at + 1);
+        String host = at < 0 ? rest : rest.substring(at + 1);
+        int parameters = host.indexOf(';');
+        if (parameters >= 0) {
+            host = host.substring(0, parameters);
+        }
+        String address = (user + host).toLowerCase(Locale.ROOT);
+        if (host.isEmpty() || user.equals("@") || !printable(address)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Identity(SIP + ":" + address));
+    }
+
+    /** {@code client:<identity>}, the identity as given (case kept). Empty when it is blank or not printable. */
+    static Optional<Identity> client(String text) {
+        String identity = text.substring(text.indexOf(':') + 1);
+        if (identity.isEmpty() || !printable(identity)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Identity(CLIENT + ":" + identity));
+    }
+
+    /** The URI inside {@code "Display Name" <sip:...>}, else the text itself. */
+    private static String unwrapNameAddr(String text) {
+        int open = text.indexOf('<');
+        int close = text.lastIndexOf('>');
+        return open >= 0 && close > open ? text.substring(open + 1, close).trim() : text;
+    }
+
+    private static boolean hasScheme(String text, String scheme) {
+        return text.regionMatches(true, 0, scheme, 0, scheme.length());
+    }
+
+    /**
+     * At most {@link #MAX_ADDRESS_CHARS} characters, none of them a control, a space, an invisible format character,
+     * a Unicode noncharacter or an unpaired surrogate: an identity key must be storable, publishable and readable.
+     */
+    private static boolean printable(String text) {
+        if (text.isEmpty() || text.length() > MAX_ADDRESS_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            boolean bad = Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                    || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)
+                    || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE
+                    || Character.getType(c) == Character.FORMAT;
+            if (bad) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

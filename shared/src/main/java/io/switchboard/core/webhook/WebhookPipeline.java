@@ -1,0 +1,115 @@
+package io.switchboard.core.webhook;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.http.Faults;
+import io.switchboard.core.http.Responses;
+import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.http.WebhookRequest;
+import io.switchboard.core.ingest.Interaction;
+import io.switchboard.core.ingest.InteractionRecorder;
+import io.switchboard.core.model.RejectedInputException;
+import io.switchboard.core.store.StoreFault;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one webhook pipeline every channel runs through: route by method and path, refuse oversized bodies,
+ * authenticate from the raw bytes, parse, record, answer; and map every failure to the status a provider acts
+ * on. Refusals (bad signature, bad input) are 4xx with a short reason, so the provider stops retrying; faults
+ * (DynamoDB unreachable, a race that did not settle, a bug) are 503, so the provider retries and nothing is
+ * lost; a missing setting is 500. One log line per webhook says what happened, with no personal data.
+ */
+@Singleton
+public class WebhookPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookPipeline.class);
+
+    private final InteractionRecorder recorder;
+
+    public WebhookPipeline(InteractionRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, WebhookChannel channel) {
+        long started = System.nanoTime();
+        String method = method(event);
+        String path = event.getRawPath();
+        Outcome outcome = new Outcome();
+        APIGatewayV2HTTPResponse response;
+        try {
+            response = run(event, channel, outcome);
+        } catch (WebhookException refused) {
+            outcome.verdict = "refused: " + refused.reason();
+            response = Responses.text(refused.status(), refused.reason());
+        } catch (RejectedInputException badInput) {
+            outcome.verdict = "refused: " + badInput.getMessage();
+            response = Responses.text(400, badInput.getMessage());
+        } catch (SdkException | StoreFault storeFault) {
+            outcome.verdict = "store unavailable: " + Faults.describe(storeFault);
+            response = Responses.text(503, "temporarily unavailable, retry later");
+        } catch (Settings.MissingSettingException misconfigured) {
+            outcome.verdict = "misconfigured: " + misconfigured.getMessage();
+            response = Responses.text(500, "webhook not configured");
+        } catch (RuntimeException unexpected) {
+            // A fault of ours, never the sender's: 503 so the provider retries (nothing is lost once it is fixed).
+            outcome.verdict = "unexpected fault: " + Faults.describe(unexpected);
+            response = Responses.text(503, "temporarily unavailable, retry later");
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        int status = response.getStatusCode();
+        if (status >= 500) {
+            LOG.error("{} {} {} -> {} {} in {} ms", channel.name(), method, path, status, outcome.verdict, millis);
+        } else {
+            LOG.info("{} {} {} -> {} {} in {} ms", channel.name(), method, path, status, outcome.verdict, millis);
+        }
+        return response;
+    }
+
+    private APIGatewayV2HTTPResponse run(APIGatewayV2HTTPEvent event, WebhookChannel channel, Outcome outcome) {
+        WebhookRequest request = WebhookRequest.from(event, channel.maxBodyBytes());
+        WebhookRoute route = route(channel, request);
+        if (route.responder() != null) {
+            outcome.verdict = "answered";
+            return route.responder().respond(request);
+        }
+        route.verifier().verify(request);
+        List<Interaction> interactions = route.parser().parse(request);
+        InteractionRecorder.Summary summary = recorder.record(interactions);
+        outcome.verdict = "stored " + interactions.size() + " interactions: " + summary;
+        return route.answer().answer(request, interactions, summary);
+    }
+
+    /** The route for the request's method and path: 404 when no route has the path, 405 when none has the method. */
+    static WebhookRoute route(WebhookChannel channel, WebhookRequest request) {
+        boolean pathKnown = false;
+        WebhookRoute best = null;
+        for (WebhookRoute route : channel.routes()) {
+            if (route.matches(request.path())) {
+                pathKnown = true;
+                // The longest matching path wins: /voice/status is not /voice.
+                if (route.method().equals(request.method()) && (best == null || route.path().length() > best.path().length())) {
+                    best = route;
+                }
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        throw pathKnown ? new WebhookException(405, "method not allowed") : new WebhookException(404, "not found");
+    }
+
+    private static String method(APIGatewayV2HTTPEvent event) {
+        return event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : "?";
+    }
+
+    /** What the log line says happened. */
+    private static final class Outcome {
+        String verdict = "";
+    }
+}
