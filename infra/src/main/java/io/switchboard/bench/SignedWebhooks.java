@@ -1,7 +1,7 @@
 package io.switchboard.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

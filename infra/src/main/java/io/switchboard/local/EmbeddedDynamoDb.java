@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * DynamoDB Local in this JVM. In memory by default; with a data directory the tables (and their streams)
  * survive a restart. One shared database, so every client sees the same tables whatever its region and keys.
  */
-public final class EmbeddedDynamoDb implements AutoCloseable {
+public final class EmbeddedDynamoDb extends EmbeddedService<DynamoDBProxyServer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDynamoDb.class);
     /**
@@ -36,23 +36,29 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         SQLITE_LOG.setFilter(record -> record.getMessage() == null || !record.getMessage().contains("unknown jar version"));
     }
 
-    private final int port;
     private final Path dataDir;
-    private DynamoDBProxyServer server;
 
     /**
      * @param port    0 for a free one (kept across restarts)
      * @param dataDir null for in memory
      */
     public EmbeddedDynamoDb(int port, Path dataDir) {
-        this.port = Ports.resolve(port);
+        super(port);
         this.dataDir = dataDir;
     }
 
-    public synchronized EmbeddedDynamoDb start() {
-        if (server != null) {
-            return this;
-        }
+    public EmbeddedDynamoDb start() {
+        startIfStopped();
+        return this;
+    }
+
+    @Override
+    String name() {
+        return "DynamoDB Local";
+    }
+
+    @Override
+    DynamoDBProxyServer startServer(int port) throws Exception {
         SqliteNatives.install();
         List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb",
                 // DynamoDB Local 2.x otherwise reports usage to AWS (Pinpoint) and writes a metadata file
@@ -75,44 +81,16 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             System.setOut(new PrintStream(banner, true, StandardCharsets.UTF_8));
             DynamoDBProxyServer started = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
             started.start();
-            server = started;
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start on port " + port + ": " + e.getMessage(), e);
+            return started;
         } finally {
             System.setOut(stdout);
-            LOG.debug("{}", banner.toString(StandardCharsets.UTF_8).strip());
+            LOG.debug("{} ({})", banner.toString(StandardCharsets.UTF_8).strip(), dataDir == null ? "in memory" : dataDir);
         }
-        LOG.debug("DynamoDB Local listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
-        return this;
-    }
-
-    public synchronized void stop() {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
-        } finally {
-            server = null;
-        }
-    }
-
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public String endpoint() {
-        return "http://localhost:" + port;
     }
 
     @Override
-    public void close() {
-        stop();
+    void stopServer(DynamoDBProxyServer server) throws Exception {
+        server.stop();
     }
+
 }

@@ -3,16 +3,13 @@ package io.switchboard.local;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * ElasticMQ (an SQS-compatible server, JSON and query protocols) in this JVM, on the loopback interface.
  * Queues and messages live in memory: after a restart the queues must be created again.
  */
-public final class EmbeddedSqs implements AutoCloseable {
+public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSqs.class);
 
     static {
         // The local cloud stops ElasticMQ from its own shutdown hook, in order; Pekko's hook would race it (and
@@ -22,18 +19,23 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    private final int port;
-    private SQSRestServer server;
-
     /** @param port 0 for a free one (kept across restarts) */
     public EmbeddedSqs(int port) {
-        this.port = Ports.resolve(port);
+        super(port);
     }
 
-    public synchronized EmbeddedSqs start() {
-        if (server != null) {
-            return this;
-        }
+    public EmbeddedSqs start() {
+        startIfStopped();
+        return this;
+    }
+
+    @Override
+    String name() {
+        return "ElasticMQ";
+    }
+
+    @Override
+    SQSRestServer startServer(int port) {
         SQSRestServer started = SQSRestServerBuilder
                 .withPort(port)
                 .withInterface("127.0.0.1")
@@ -47,38 +49,14 @@ public final class EmbeddedSqs implements AutoCloseable {
             started.waitUntilStarted();
         } catch (RuntimeException e) {
             started.stopAndWait();
-            throw new IllegalStateException("ElasticMQ did not start on port " + port + ": " + e.getMessage(), e);
+            throw e;
         }
-        server = started;
-        LOG.debug("ElasticMQ listening on {}", endpoint());
-        return this;
-    }
-
-    public synchronized void stop() {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.stopAndWait();
-        } finally {
-            server = null;
-        }
-    }
-
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public String endpoint() {
-        return "http://localhost:" + port;
+        return started;
     }
 
     @Override
-    public void close() {
-        stop();
+    void stopServer(SQSRestServer server) {
+        server.stopAndWait();
     }
+
 }

@@ -1,5 +1,6 @@
 package io.switchboard.local;
 
+import io.switchboard.core.store.Backoff;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
@@ -131,7 +132,7 @@ public final class StreamPoller implements AutoCloseable {
     // ------------------------------------------------------------------ polling loop
 
     private void run() {
-        Backoff errors = new Backoff();
+        Backoff errors = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         String lastError = null;
         while (running) {
             long passStartedAt = System.nanoTime();
@@ -281,7 +282,7 @@ public final class StreamPoller implements AutoCloseable {
      * the shard's position is past the last of them.
      */
     private void deliver(String shardId, List<Record> records, String nextIterator) {
-        Backoff backoff = new Backoff();
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -390,20 +391,6 @@ public final class StreamPoller implements AutoCloseable {
         }
     }
 
-    /** 200 ms, doubling, at most 5 s. */
-    private static final class Backoff {
-        private Duration next = FIRST_BACKOFF;
-
-        Duration next() {
-            Duration current = next;
-            next = next.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next.multipliedBy(2);
-            return current;
-        }
-
-        void reset() {
-            next = FIRST_BACKOFF;
-        }
-    }
 
     // ------------------------------------------------------------------ SDK v2 record -> Lambda event
 

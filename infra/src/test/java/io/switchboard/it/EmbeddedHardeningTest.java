@@ -89,7 +89,7 @@ class EmbeddedHardeningTest {
         String messenger = MessengerWebhooks.page(now, MessengerWebhooks.text(psid, MessengerWebhooks.PAGE_ID,
                 "m_poison_" + psid, now.minusSeconds(28), "POISON")).replace("POISON", "a\\ud83db");
         assertEquals(200, cloud.post("/webhooks/messenger", messenger,
-                io.switchboard.core.security.HubSignature.sign(messenger.getBytes(StandardCharsets.UTF_8),
+                io.switchboard.meta.HubSignature.sign(messenger.getBytes(StandardCharsets.UTF_8),
                         PipelineCloud.MESSENGER_APP_SECRET)).statusCode());
         // and an email whose RFC 2047 subject decodes to U+FFFF
         String ann = "poison-" + UUID.randomUUID() + "@example.com";
@@ -331,7 +331,7 @@ class EmbeddedHardeningTest {
     }
 
     private HttpResponse<String> postMeta(String path, String body, String secret) {
-        return cloud.post(path, body, io.switchboard.core.security.HubSignature.sign(body.getBytes(StandardCharsets.UTF_8), secret));
+        return cloud.post(path, body, io.switchboard.meta.HubSignature.sign(body.getBytes(StandardCharsets.UTF_8), secret));
     }
 
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.json.Json;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.local.LocalCloud;
 import java.io.IOException;

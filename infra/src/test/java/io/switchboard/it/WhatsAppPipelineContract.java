@@ -310,7 +310,7 @@ abstract class WhatsAppPipelineContract {
     }
 
     private static String sign(String body, String secret) {
-        return io.switchboard.core.security.HubSignature.sign(body.getBytes(StandardCharsets.UTF_8), secret);
+        return io.switchboard.meta.HubSignature.sign(body.getBytes(StandardCharsets.UTF_8), secret);
     }
 
     static long count(List<JsonNode> events, String type) {

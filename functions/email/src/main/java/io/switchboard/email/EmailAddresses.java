@@ -1,6 +1,6 @@
 package io.switchboard.email;
 
-import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.RejectedInputException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
@@ -44,11 +44,11 @@ public final class EmailAddresses {
      * The author named by a From-style header value ({@code Ann <ann@example.com>}, RFC 2047 encoded names, a
      * bare address); the first address when the value lists several.
      *
-     * @throws WebhookException 400 when the value names no well-formed address
+     * @throws RejectedInputException (400) when the value names no well-formed address
      */
     public static ParsedEmail.EmailAddress fromHeader(String value) {
         if (value == null || value.isBlank()) {
-            throw WebhookException.badRequest("no From address");
+            throw new RejectedInputException("no From address");
         }
         String unfolded = MimeUtility.unfold(value).trim();
         InternetAddress[] parsed;
@@ -67,7 +67,7 @@ public final class EmailAddresses {
             if (NULL_PATH.matcher(unfolded).find()) {
                 return ParsedEmail.EmailAddress.nullSender(name != null ? name : nameBefore(unfolded));
             }
-            throw WebhookException.badRequest("no From address");
+            throw new RejectedInputException("no From address");
         }
         return checked(address, name);
     }
@@ -76,11 +76,11 @@ public final class EmailAddresses {
      * A bare address a provider has already taken out of the header (Postmark's {@code FromFull.Email},
      * Mailgun's {@code sender}), with its display name.
      *
-     * @throws WebhookException 400 when the address is malformed
+     * @throws RejectedInputException (400) when the address is malformed
      */
     public static ParsedEmail.EmailAddress bare(String address, String name) {
         if (address == null || address.isBlank()) {
-            throw WebhookException.badRequest("no From address");
+            throw new RejectedInputException("no From address");
         }
         String trimmed = address.trim();
         if (NULL_PATH.matcher(trimmed).matches()) {
@@ -189,8 +189,8 @@ public final class EmailAddresses {
         return blankToNull(MimeEmailParser.decodeText(name));
     }
 
-    private static WebhookException malformed(String why) {
-        return WebhookException.badRequest("malformed From address: " + why);
+    private static RejectedInputException malformed(String why) {
+        return new RejectedInputException("malformed From address: " + why);
     }
 
     private static String blankToNull(String value) {

@@ -9,7 +9,6 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.StatusChange;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -201,9 +200,5 @@ public final class EmailInteractions {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always present", e);
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.email;
 
 import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.RejectedInputException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentDisposition;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import io.switchboard.core.http.FormValues;
 import java.util.Optional;
 
 /**
@@ -28,7 +30,7 @@ import java.util.Optional;
  * {@code multipart/form-data} (RFC 7578), which is read with Jakarta Mail's MIME multipart parser over the body
  * and the request's Content-Type (its boundary). File fields keep their name, type and size only.
  */
-public final class FormFields {
+public final class FormFields implements FormValues {
 
     /**
      * One field. For a file, {@code filename} is set and {@code bytes} hold the content only while the request is
@@ -63,7 +65,8 @@ public final class FormFields {
     }
 
     /**
-     * @throws WebhookException 400 for a broken body, 415 for a content type that is no form
+     * @throws RejectedInputException (400) for a broken body
+     * @throws WebhookException        415 for a content type that is no form
      */
     public static FormFields parse(byte[] body, String contentType) {
         String base = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
@@ -88,7 +91,7 @@ public final class FormFields {
         try {
             String boundary = new ContentType(contentType).getParameter("boundary");
             if (boundary != null && LenientMime.delimiterOffset(body, boundary, MAX_FIELDS + 1) >= 0) {
-                throw WebhookException.badRequest("form with more than " + MAX_FIELDS + " fields");
+                throw new RejectedInputException("form with more than " + MAX_FIELDS + " fields");
             }
             MimeMultipart multipart = new MimeMultipart(new ByteArrayDataSource(body, contentType));
             int count = multipart.getCount();
@@ -96,12 +99,12 @@ public final class FormFields {
                 BodyPart part = multipart.getBodyPart(i);
                 String[] disposition = part.getHeader("Content-Disposition");
                 if (disposition == null || disposition.length == 0) {
-                    throw WebhookException.badRequest("malformed form body: a part without Content-Disposition");
+                    throw new RejectedInputException("malformed form body: a part without Content-Disposition");
                 }
                 ContentDisposition parsed = new ContentDisposition(disposition[0]);
                 String name = parsed.getParameter("name");
                 if (name == null || name.isEmpty()) {
-                    throw WebhookException.badRequest("malformed form body: a part without a name");
+                    throw new RejectedInputException("malformed form body: a part without a name");
                 }
                 String filename = parsed.getParameter("filename");
                 byte[] bytes;
@@ -113,10 +116,10 @@ public final class FormFields {
                         part.getContentType(), contentIds == null ? null : contentIds[0]));
             }
         } catch (MessagingException | IOException | RuntimeException malformed) {
-            if (malformed instanceof WebhookException refused) {
+            if (malformed instanceof RejectedInputException refused) {
                 throw refused;
             }
-            throw WebhookException.badRequest("malformed multipart body");
+            throw new RejectedInputException("malformed multipart body");
         }
         return new FormFields(fields);
     }
@@ -131,20 +134,11 @@ public final class FormFields {
     }
 
     /** The first non-blank text value of a field. */
+    @Override
     public Optional<String> get(String name) {
         return field(name).filter(field -> !field.isFile()).map(Field::value).filter(value -> !value.isBlank());
     }
 
-    /** The first non-blank value among several names (Mailgun sends e.g. both "Message-Id" and headers). */
-    public Optional<String> first(String... names) {
-        for (String name : names) {
-            Optional<String> value = get(name);
-            if (value.isPresent()) {
-                return value;
-            }
-        }
-        return Optional.empty();
-    }
 
     public List<Field> files() {
         return fields.stream().filter(Field::isFile).toList();

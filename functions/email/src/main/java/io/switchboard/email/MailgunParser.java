@@ -1,9 +1,9 @@
 package io.switchboard.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.RejectedInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class MailgunParser {
      * else the From of {@code message-headers}, else the envelope {@code sender}. A From that is present but
      * malformed is refused, not replaced by the envelope: raw MIME has no envelope to fall back on.
      *
-     * @throws WebhookException 400 when there is no From or it is malformed
+     * @throws RejectedInputException (400) when there is no From or it is malformed
      */
     private static ParsedEmail.EmailAddress sender(FormFields form, MailHeaders headers) {
         String header = form.get("from").orElse(headers.first("From").orElse(null));
@@ -71,7 +71,7 @@ public final class MailgunParser {
         if (envelope != null) {
             return EmailAddresses.bare(envelope, null);
         }
-        throw WebhookException.badRequest("no From address");
+        throw new RejectedInputException("no From address");
     }
 
     /** {@code message-headers}: [["Received", "..."], ["From", "..."], ...]. */
@@ -84,10 +84,10 @@ public final class MailgunParser {
         try {
             root = Json.MAPPER.readTree(json);
         } catch (IOException malformed) {
-            throw WebhookException.badRequest("malformed message-headers JSON");
+            throw new RejectedInputException("malformed message-headers JSON");
         }
         if (root == null || !root.isArray()) {
-            throw WebhookException.badRequest("message-headers is not a JSON list");
+            throw new RejectedInputException("message-headers is not a JSON list");
         }
         for (JsonNode pair : root) {
             if (pair.isArray() && pair.size() >= 2) {

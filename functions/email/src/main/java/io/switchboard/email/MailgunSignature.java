@@ -14,7 +14,7 @@ import java.util.Locale;
  * (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks). Compared in constant
  * time; a timestamp further than {@link #TOLERANCE} from now (stale, or from the future) is refused, which bounds
  * replays of a captured request. Within that window the signature alone does not stop a replay (it covers no
- * content): the handler remembers each token ({@link io.switchboard.core.replay.ReplayGuard}).
+ * content): the channel remembers each token ({@link io.switchboard.core.replay.ReplayGuard}).
  */
 public final class MailgunSignature {
 

@@ -1,7 +1,7 @@
 package io.switchboard.email;
 
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.RejectedInputException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
@@ -56,12 +56,12 @@ public final class MimeEmailParser {
     }
 
     /**
-     * @throws WebhookException 400 when the bytes are not a message (no header fields, no From address) or the
+     * @throws RejectedInputException (400) when the bytes are not a message (no header fields, no From address) or the
      *                          From address is malformed ({@link EmailAddresses})
      */
     public static ParsedEmail parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
-            throw WebhookException.badRequest("malformed MIME: empty message");
+            throw new RejectedInputException("malformed MIME: empty message");
         }
         MimeMessage message;
         MailHeaders headers;
@@ -71,10 +71,10 @@ public final class MimeEmailParser {
             headers = headers(message.getAllHeaders());
             fromValue = message.getHeader("From", ",");
         } catch (MessagingException | RuntimeException unreadable) {
-            throw WebhookException.badRequest("malformed MIME: unreadable header block");
+            throw new RejectedInputException("malformed MIME: unreadable header block");
         }
         if (fromValue == null || fromValue.isBlank()) {
-            throw WebhookException.badRequest(hasHeaderFields(message)
+            throw new RejectedInputException(hasHeaderFields(message)
                     ? "malformed MIME: no From address" : "malformed MIME: not a message (no header fields)");
         }
         ParsedEmail.EmailAddress from = EmailAddresses.fromHeader(fromValue);
@@ -85,7 +85,7 @@ public final class MimeEmailParser {
         try {
             walk.visit(message, false, 0);
         } catch (MessagingException | IOException | RuntimeException unreadable) {
-            if (unreadable instanceof WebhookException refused) {
+            if (unreadable instanceof RejectedInputException refused) {
                 throw refused;
             }
             defects.add("body unreadable, read as text");
@@ -121,7 +121,7 @@ public final class MimeEmailParser {
                     new ByteArrayInputStream((block.strip() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)));
             return headers(parsed.getAllHeaders());
         } catch (MessagingException | RuntimeException malformed) {
-            throw WebhookException.badRequest("malformed headers");
+            throw new RejectedInputException("malformed headers");
         }
     }
 
@@ -345,7 +345,7 @@ public final class MimeEmailParser {
                     BodyPart child = multipart.getBodyPart(i);
                     visit(child, inReport || isReport, depth + 1);
                 } catch (MessagingException | IOException | RuntimeException unreadable) {
-                    if (unreadable instanceof WebhookException refused) {
+                    if (unreadable instanceof RejectedInputException refused) {
                         throw refused;
                     }
                     defects.add("a body part is unreadable, skipped");
@@ -364,7 +364,7 @@ public final class MimeEmailParser {
                     visit(new MimeBodyPart(new ByteArrayInputStream(kept)), inReport, depth + 1);
                     return;
                 } catch (MessagingException | IOException | RuntimeException unreadable) {
-                    if (unreadable instanceof WebhookException refused) {
+                    if (unreadable instanceof RejectedInputException refused) {
                         throw refused;
                     }
                     // read as text below

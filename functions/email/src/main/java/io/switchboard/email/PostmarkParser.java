@@ -1,9 +1,9 @@
 package io.switchboard.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.RejectedInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,10 @@ public final class PostmarkParser {
         try {
             root = Json.MAPPER.readTree(body);
         } catch (IOException malformed) {
-            throw WebhookException.badRequest("malformed JSON");
+            throw new RejectedInputException("malformed JSON");
         }
         if (root == null || !root.isObject()) {
-            throw WebhookException.badRequest("payload is not a JSON object");
+            throw new RejectedInputException("payload is not a JSON object");
         }
         MailHeaders.Builder builder = MailHeaders.builder();
         for (JsonNode header : root.path("Headers")) {
@@ -77,7 +77,7 @@ public final class PostmarkParser {
      * {@code FromFull.Name}), else the {@code From} header text. A {@code FromFull} whose Email is empty while
      * From is empty too is the null sender ({@code <>}) of a delivery report.
      *
-     * @throws WebhookException 400 when there is no From or it is malformed
+     * @throws RejectedInputException (400) when there is no From or it is malformed
      */
     private static ParsedEmail.EmailAddress sender(JsonNode root) {
         JsonNode full = root.path("FromFull");
@@ -93,7 +93,7 @@ public final class PostmarkParser {
         if (email != null && email.isTextual()) {
             return ParsedEmail.EmailAddress.nullSender(name);
         }
-        throw WebhookException.badRequest("no From address");
+        throw new RejectedInputException("no From address");
     }
 
     private static ParsedEmail.EmailAddress address(JsonNode node) {

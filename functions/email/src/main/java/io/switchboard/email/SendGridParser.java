@@ -1,9 +1,9 @@
 package io.switchboard.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.RejectedInputException;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -89,11 +89,11 @@ public final class SendGridParser {
         try {
             JsonNode node = Json.MAPPER.readTree(text);
             if (node == null || !node.isObject()) {
-                throw WebhookException.badRequest(what + " is not a JSON object");
+                throw new RejectedInputException(what + " is not a JSON object");
             }
             return node;
         } catch (IOException malformed) {
-            throw WebhookException.badRequest("malformed " + what + " JSON");
+            throw new RejectedInputException("malformed " + what + " JSON");
         }
     }
 }

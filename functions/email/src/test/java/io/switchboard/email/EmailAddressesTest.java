@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.RejectedInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,8 +36,8 @@ class EmailAddressesTest {
             "ann@exa\tmple.com|control characters"})
     void malformedAddress_isNamedByAShortReason(String address, String reason) {
         assertEquals(reason, EmailAddresses.problem(address));
-        WebhookException refused = assertThrows(WebhookException.class, () -> EmailAddresses.bare(address, null));
-        assertEquals(400, refused.status());
+        RejectedInputException refused = assertThrows(RejectedInputException.class,
+                () -> EmailAddresses.bare(address, null));
         assertEquals("malformed From address: " + reason, refused.reason());
     }
 
@@ -64,7 +64,7 @@ class EmailAddressesTest {
 
     @Test
     void fromHeaderWithAMalformedAddress_isRefused_withoutRepeatingTheAddress() {
-        WebhookException refused = assertThrows(WebhookException.class,
+        RejectedInputException refused = assertThrows(RejectedInputException.class,
                 () -> EmailAddresses.fromHeader("Ann Example <ann@>"));
         assertEquals("malformed From address: missing domain", refused.reason());
     }
@@ -81,8 +81,8 @@ class EmailAddressesTest {
     @Test
     void blankFrom_isNoFromAddress() {
         assertEquals("no From address",
-                assertThrows(WebhookException.class, () -> EmailAddresses.fromHeader("  ")).reason());
+                assertThrows(RejectedInputException.class, () -> EmailAddresses.fromHeader("  ")).reason());
         assertEquals("no From address",
-                assertThrows(WebhookException.class, () -> EmailAddresses.fromHeader("(nobody)")).reason());
+                assertThrows(RejectedInputException.class, () -> EmailAddresses.fromHeader("(nobody)")).reason());
     }
 }

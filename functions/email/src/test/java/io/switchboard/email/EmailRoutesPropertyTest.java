@@ -66,7 +66,7 @@ class EmailRoutesPropertyTest {
 
     @TestFactory
     Stream<DynamicTest> postmark() {
-        return route(h -> new Request(EmailWebhookHandler.POSTMARK, "application/json", postmarkBody(h),
+        return route(h -> new Request(EmailChannel.POSTMARK, "application/json", postmarkBody(h),
                 TestHandlers.auth(), false), false);
     }
 
@@ -79,7 +79,7 @@ class EmailRoutesPropertyTest {
     Stream<DynamicTest> sendGridParsed() {
         return route(h -> {
             String boundary = "sg" + h.random().nextInt(1_000_000);
-            return new Request(EmailWebhookHandler.SENDGRID, Requests.multipartType(boundary),
+            return new Request(EmailChannel.SENDGRID, Requests.multipartType(boundary),
                     Requests.multipart(boundary, sendGridParsedFields(h)), TestHandlers.auth(), true);
         }, false);
     }
@@ -92,14 +92,14 @@ class EmailRoutesPropertyTest {
             fields.add(Requests.Field.text("to", "help@parse.support.example.net"));
             fields.add(Requests.Field.text("from", address(h)));
             fields.add(new Requests.Field("email", null, h.chance(20) ? "text/plain; charset=utf-8" : null, mime(h)));
-            return new Request(EmailWebhookHandler.SENDGRID, Requests.multipartType(boundary),
+            return new Request(EmailChannel.SENDGRID, Requests.multipartType(boundary),
                     Requests.multipart(boundary, fields), TestHandlers.auth(), true);
         }, true);
     }
 
     @TestFactory
     Stream<DynamicTest> rawMime() {
-        return route(h -> new Request(EmailWebhookHandler.MIME, "message/rfc822", mime(h), TestHandlers.auth(), true),
+        return route(h -> new Request(EmailChannel.MIME, "message/rfc822", mime(h), TestHandlers.auth(), true),
                 true);
     }
 
@@ -321,10 +321,10 @@ class EmailRoutesPropertyTest {
         List<Requests.Field> signed = Requests.signedMailgun(fields, NOW - h.random().nextInt(120), token);
         if (multipart) {
             String boundary = "mg" + h.random().nextInt(1_000_000);
-            return new Request(EmailWebhookHandler.MAILGUN, Requests.multipartType(boundary),
+            return new Request(EmailChannel.MAILGUN, Requests.multipartType(boundary),
                     Requests.multipart(boundary, signed), Map.of(), true);
         }
-        return new Request(EmailWebhookHandler.MAILGUN, Requests.URLENCODED, Requests.urlencoded(signed), Map.of(), false);
+        return new Request(EmailChannel.MAILGUN, Requests.URLENCODED, Requests.urlencoded(signed), Map.of(), false);
     }
 
     private static byte[] longBytes(long value) {

@@ -41,7 +41,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void postmarkInbound_withCredentials_isLoggedWithTheStrippedReplyAndTheHeaderMessageId() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+        APIGatewayV2HTTPResponse response = post(EmailChannel.POSTMARK, "application/json",
                 Fixtures.bytes("postmark_inbound.json"), auth(), false);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
@@ -59,7 +59,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void postmarkWithWrongPassword_is401WithAChallenge_andStoresNothing() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+        APIGatewayV2HTTPResponse response = post(EmailChannel.POSTMARK, "application/json",
                 Fixtures.bytes("postmark_inbound.json"), Map.of("Authorization", BasicAuth.header(USER, "guess")), false);
         assertEquals(401, response.getStatusCode());
         assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic realm="));
@@ -68,7 +68,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void postmarkWithoutCredentials_is401_andStoresNothing() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+        APIGatewayV2HTTPResponse response = post(EmailChannel.POSTMARK, "application/json",
                 Fixtures.bytes("postmark_inbound.json"), Map.of(), false);
         assertEquals(401, response.getStatusCode());
         assertNothingRecorded();
@@ -76,7 +76,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void postmarkMalformedJson_is400_andStoresNothing() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.POSTMARK, "application/json",
+        APIGatewayV2HTTPResponse response = post(EmailChannel.POSTMARK, "application/json",
                 "{\"FromFull\":".getBytes(StandardCharsets.UTF_8), auth(), false);
         assertEquals(400, response.getStatusCode());
         assertEquals("malformed JSON", response.getBody());
@@ -88,7 +88,7 @@ class EmailWebhookHandlerTest {
     @Test
     void mailgunUrlencodedForward_signedNow_isLoggedWithStrippedTextAndThreadReferences() {
         byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", TestHandlers.NOW.getEpochSecond(), Fixtures.MAILGUN_KEY);
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM, body, Map.of(), false);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
         assertEquals("CAKimLee0002@mail.example.com", entry.providerMessageId());
@@ -103,7 +103,7 @@ class EmailWebhookHandlerTest {
     @Test
     void mailgunMultipartForward_withAnAttachment_keepsItsMetadataOnly() {
         byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.multipart", TestHandlers.NOW.getEpochSecond(), Fixtures.MAILGUN_KEY);
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, Fixtures.MAILGUN_MULTIPART_TYPE, body,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, Fixtures.MAILGUN_MULTIPART_TYPE, body,
                 Map.of(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
@@ -118,7 +118,7 @@ class EmailWebhookHandlerTest {
     @Test
     void mailgunSignedWithAnotherKey_is403_andStoresNothing() {
         byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", TestHandlers.NOW.getEpochSecond(), "someone-elses-key");
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM, body, Map.of(), false);
         assertEquals(403, response.getStatusCode());
         assertEquals("invalid signature", response.getBody());
         assertNothingRecorded();
@@ -128,7 +128,7 @@ class EmailWebhookHandlerTest {
     void mailgunWithAStaleTimestamp_is403_andStoresNothing() {
         long tenMinutesAgo = TestHandlers.NOW.minusSeconds(600).getEpochSecond();
         byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", tenMinutesAgo, Fixtures.MAILGUN_KEY);
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false);
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM, body, Map.of(), false);
         assertEquals(403, response.getStatusCode());
         assertEquals("stale timestamp", response.getBody());
         assertNothingRecorded();
@@ -138,13 +138,13 @@ class EmailWebhookHandlerTest {
     void mailgunWithATimestampFarInTheFuture_is403_andStoresNothing() {
         long tenMinutesAhead = TestHandlers.NOW.plusSeconds(600).getEpochSecond();
         byte[] body = Fixtures.mailgunSignedAt("mailgun_inbound.form", tenMinutesAhead, Fixtures.MAILGUN_KEY);
-        assertEquals(403, post(EmailWebhookHandler.MAILGUN, FORM, body, Map.of(), false).getStatusCode());
+        assertEquals(403, post(EmailChannel.MAILGUN, FORM, body, Map.of(), false).getStatusCode());
         assertNothingRecorded();
     }
 
     @Test
     void mailgunFixtureAsDelivered_withItsOldTimestamp_isRefused() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM,
                 Fixtures.bytes("mailgun_inbound.form"), Map.of(), false);
         assertEquals(403, response.getStatusCode());
         assertNothingRecorded();
@@ -152,7 +152,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void mailgunWithoutSignatureFields_is401_andStoresNothing() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MAILGUN, FORM,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM,
                 "from=a%40example.com&subject=hi".getBytes(StandardCharsets.US_ASCII), Map.of(), false);
         assertEquals(401, response.getStatusCode());
         assertNothingRecorded();
@@ -162,7 +162,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void sendGridParsedForm_isLoggedWithDecodedSubjectAndAttachmentInfo() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.SENDGRID, Fixtures.SENDGRID_TYPE,
                 Fixtures.bytes("sendgrid_parsed.multipart"), auth(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
@@ -177,7 +177,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void sendGridRawForm_isParsedFromTheWholeMimeMessage() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.SENDGRID, Fixtures.SENDGRID_TYPE,
                 Fixtures.bytes("sendgrid_raw.multipart"), auth(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
@@ -189,7 +189,7 @@ class EmailWebhookHandlerTest {
 
     @Test
     void sendGridWithWrongUser_is401_andStoresNothing() {
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.SENDGRID, Fixtures.SENDGRID_TYPE,
+        APIGatewayV2HTTPResponse response = post(EmailChannel.SENDGRID, Fixtures.SENDGRID_TYPE,
                 Fixtures.bytes("sendgrid_raw.multipart"), Map.of("Authorization", BasicAuth.header("admin", PASSWORD)), true);
         assertEquals(401, response.getStatusCode());
         assertNothingRecorded();
@@ -200,15 +200,15 @@ class EmailWebhookHandlerTest {
     @Test
     void rawMimeDeliveredTwice_isOneEntry() {
         byte[] body = Fixtures.bytes("plain.eml");
-        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true).getStatusCode());
-        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true).getStatusCode());
+        assertEquals(200, post(EmailChannel.MIME, "message/rfc822", body, auth(), true).getStatusCode());
+        assertEquals(200, post(EmailChannel.MIME, "message/rfc822", body, auth(), true).getStatusCode());
         assertEquals(1, log.all().size());
         assertEquals(1, directory.customerCount());
     }
 
     @Test
     void rawMimeBounce_isLoggedAsABounceOnTheOriginalRecipient() {
-        assertEquals(200, post(EmailWebhookHandler.MIME, "message/rfc822", Fixtures.bytes("bounce.eml"), auth(), false)
+        assertEquals(200, post(EmailChannel.MIME, "message/rfc822", Fixtures.bytes("bounce.eml"), auth(), false)
                 .getStatusCode());
         ConversationEntry entry = onlyEntry();
         assertEquals(EntryKind.BOUNCE, entry.kind());
@@ -221,7 +221,7 @@ class EmailWebhookHandlerTest {
         // Bytes that are no message: no header field at all. (A multipart without any boundary line, the example
         // this test used before, is real mail that lenient readers recover: see the lenient MIME tests.)
         byte[] body = ("no parts here, no headers either\r\n\r\njust some text\r\n").getBytes(StandardCharsets.US_ASCII);
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), false);
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MIME, "message/rfc822", body, auth(), false);
         assertEquals(400, response.getStatusCode());
         assertTrue(response.getBody().startsWith("malformed MIME"), response.getBody());
         assertNothingRecorded();
@@ -231,14 +231,14 @@ class EmailWebhookHandlerTest {
     void bodyOverTheLimit_is413_andStoresNothing() {
         byte[] body = new byte[EmailWebhookHandler.MAX_BODY_BYTES + 1];
         java.util.Arrays.fill(body, (byte) 'a');
-        APIGatewayV2HTTPResponse response = post(EmailWebhookHandler.MIME, "message/rfc822", body, auth(), true);
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MIME, "message/rfc822", body, auth(), true);
         assertEquals(413, response.getStatusCode());
         assertNothingRecorded();
     }
 
     @Test
     void getRequest_is405() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event("GET", EmailWebhookHandler.MIME, null, auth(), false), null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event("GET", EmailChannel.MIME, null, auth(), false), null);
         assertEquals(405, response.getStatusCode());
     }
 

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
 import io.switchboard.core.testing.InMemoryConversationLog;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import io.switchboard.core.testing.InMemoryReplayGuard;
@@ -163,8 +163,7 @@ class LenientMimeParsingTest {
     @Test
     void bytesWithoutHeaderFields_areStillRefusedAs400() {
         byte[] raw = "\r\njust a body without any header\r\n".getBytes(StandardCharsets.US_ASCII);
-        WebhookException refused = assertThrows(WebhookException.class, () -> MimeEmailParser.parse(raw));
-        assertEquals(400, refused.status());
+        RejectedInputException refused = assertThrows(RejectedInputException.class, () -> MimeEmailParser.parse(raw));
         assertEquals("malformed MIME: not a message (no header fields)", refused.reason());
     }
 
@@ -172,7 +171,7 @@ class LenientMimeParsingTest {
 
     @Test
     void rawMimeRoute_withAMissingStartBoundary_is200_andStoresTheTextWithItsDefect() {
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.MIME, "message/rfc822",
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.MIME, "message/rfc822",
                 Fixtures.bytes("multipart_missing_start_boundary.eml"), TestHandlers.auth(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();
@@ -187,7 +186,7 @@ class LenientMimeParsingTest {
                 Requests.Field.text("to", "help@parse.support.example.net"),
                 Requests.Field.text("from", "Sven Berg <sven@example.se>"),
                 new Requests.Field("email", null, null, Fixtures.bytes("content_type_unbalanced_quote.eml"))));
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.SENDGRID,
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.SENDGRID,
                 Requests.multipartType("xYzZY"), body, TestHandlers.auth(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         ConversationEntry entry = onlyEntry();

@@ -90,7 +90,7 @@ class MailgunReplayTest {
     void retryOfTheSameContentInAnotherFormEncoding_isTheSameRequest() {
         List<Requests.Field> fields = signed("Kim Lee <kim.lee@example.com>", "Thanks, it arrived.", TOKEN, NOW);
         assertEquals(200, mailgun(Requests.urlencoded(fields)).getStatusCode());
-        APIGatewayV2HTTPResponse asMultipart = TestHandlers.post(handler, EmailWebhookHandler.MAILGUN,
+        APIGatewayV2HTTPResponse asMultipart = TestHandlers.post(handler, EmailChannel.MAILGUN,
                 Requests.multipartType("retry-boundary-1"), Requests.multipart("retry-boundary-1", fields), Map.of(), true);
         assertEquals(200, asMultipart.getStatusCode(), asMultipart.getBody());
         assertEquals(1, log.all().size());
@@ -154,11 +154,11 @@ class MailgunReplayTest {
     }
 
     private APIGatewayV2HTTPResponse mailgun(byte[] urlencoded) {
-        return TestHandlers.post(handler, EmailWebhookHandler.MAILGUN, Requests.URLENCODED, urlencoded, Map.of(), false);
+        return TestHandlers.post(handler, EmailChannel.MAILGUN, Requests.URLENCODED, urlencoded, Map.of(), false);
     }
 
     private APIGatewayV2HTTPResponse mailgun(List<Requests.Field> fields, String boundary) {
-        return TestHandlers.post(handler, EmailWebhookHandler.MAILGUN, Requests.multipartType(boundary),
+        return TestHandlers.post(handler, EmailChannel.MAILGUN, Requests.multipartType(boundary),
                 Requests.multipart(boundary, fields), Map.of(), true);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
@@ -15,6 +14,7 @@ import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -158,16 +158,14 @@ class MimeEmailParserTest {
         // Not a message at all. (A multipart without any boundary line, this test's example before, is real mail
         // that lenient readers recover: LenientMimeParsingTest.)
         byte[] raw = ("no boundary anywhere, and no header either\r\n").getBytes(StandardCharsets.US_ASCII);
-        WebhookException refused = assertThrows(WebhookException.class, () -> MimeEmailParser.parse(raw));
-        assertEquals(400, refused.status());
+        RejectedInputException refused = assertThrows(RejectedInputException.class, () -> MimeEmailParser.parse(raw));
         assertTrue(refused.reason().startsWith("malformed MIME"), refused.reason());
     }
 
     @Test
     void messageWithoutFrom_isRefusedAs400() {
         byte[] raw = "Subject: nobody\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
-        WebhookException refused = assertThrows(WebhookException.class, () -> MimeEmailParser.parse(raw));
-        assertEquals(400, refused.status());
+        RejectedInputException refused = assertThrows(RejectedInputException.class, () -> MimeEmailParser.parse(raw));
         assertEquals("malformed MIME: no From address", refused.reason());
     }
 

@@ -68,7 +68,7 @@ class NullSenderBounceTest {
                 .text("Hello Joe, your replacement is on its way.").status(DeliveryStatus.SENT,
                         Instant.parse("2026-11-30T12:00:01Z")).build(), List.of());
 
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.MIME, "message/rfc822",
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.MIME, "message/rfc822",
                 Fixtures.bytes("bounce_null_sender.eml"), TestHandlers.auth(), true);
 
         assertEquals(200, response.getStatusCode(), response.getBody());
@@ -82,7 +82,7 @@ class NullSenderBounceTest {
 
     @Test
     void emptyFromWithoutAnyReport_isAccepted_andStoresNothing_forItNamesNobody() {
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.MIME, "message/rfc822",
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.MIME, "message/rfc822",
                 Fixtures.bytes("bounce_null_sender_without_report.eml"), TestHandlers.auth(), true);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertTrue(log.all().isEmpty());
@@ -99,7 +99,7 @@ class NullSenderBounceTest {
 
     @Test
     void postmarkFromMailerDaemonWithEmptyAddress_isAccepted_asABounceThatNamesNobody() {
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.POSTMARK, "application/json",
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.POSTMARK, "application/json",
                 Requests.postmark(null, "MAILER DAEMON <>", "Delivery failed."), TestHandlers.auth(), false);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertTrue(log.all().isEmpty());
@@ -111,7 +111,7 @@ class NullSenderBounceTest {
         byte[] body = Requests.urlencoded(Requests.signedMailgun(
                 Requests.mailgunMessage("<>", "Delivery failed.", "dsn-mg-1@mx.example.org"),
                 TestHandlers.NOW.getEpochSecond(), "token-null-sender-0001"));
-        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailWebhookHandler.MAILGUN,
+        APIGatewayV2HTTPResponse response = TestHandlers.post(handler, EmailChannel.MAILGUN,
                 Requests.URLENCODED, body, Map.of(), false);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertTrue(log.all().isEmpty());

@@ -68,23 +68,23 @@ class SenderAddressRuleTest {
     private APIGatewayV2HTTPResponse deliver(Provider provider, String address) {
         String header = "Ann Example <" + address + ">";
         return switch (provider) {
-            case POSTMARK_FROM_FULL -> TestHandlers.post(handler, EmailWebhookHandler.POSTMARK, "application/json",
+            case POSTMARK_FROM_FULL -> TestHandlers.post(handler, EmailChannel.POSTMARK, "application/json",
                     Requests.postmark(address, header, "Any news?"), TestHandlers.auth(), false);
-            case POSTMARK_FROM -> TestHandlers.post(handler, EmailWebhookHandler.POSTMARK, "application/json",
+            case POSTMARK_FROM -> TestHandlers.post(handler, EmailChannel.POSTMARK, "application/json",
                     Requests.postmark(null, header, "Any news?"), TestHandlers.auth(), false);
-            case MAILGUN -> TestHandlers.post(handler, EmailWebhookHandler.MAILGUN, Requests.URLENCODED,
+            case MAILGUN -> TestHandlers.post(handler, EmailChannel.MAILGUN, Requests.URLENCODED,
                     Requests.urlencoded(Requests.signedMailgun(
                             Requests.mailgunMessage(header, "Any news?", "rule-mg@example.com"),
                             TestHandlers.NOW.getEpochSecond(), "token-rule-" + TOKENS.incrementAndGet())),
                     Map.of(), false);
-            case SENDGRID -> TestHandlers.post(handler, EmailWebhookHandler.SENDGRID, Requests.multipartType("xYzZY"),
+            case SENDGRID -> TestHandlers.post(handler, EmailChannel.SENDGRID, Requests.multipartType("xYzZY"),
                     Requests.multipart("xYzZY", List.of(
                             Requests.Field.text("headers", "Message-ID: <rule-sg@example.com>\nFrom: " + header),
                             Requests.Field.text("from", header),
                             Requests.Field.text("to", "help@parse.support.example.net"),
                             Requests.Field.text("text", "Any news?"))),
                     TestHandlers.auth(), true);
-            case MIME -> TestHandlers.post(handler, EmailWebhookHandler.MIME, "message/rfc822",
+            case MIME -> TestHandlers.post(handler, EmailChannel.MIME, "message/rfc822",
                     Requests.mime(header, "Any news?"), TestHandlers.auth(), true);
         };
     }

@@ -3,15 +3,15 @@ package io.switchboard.fanout;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.micronaut.context.ApplicationContextBuilder;
-import io.micronaut.function.aws.MicronautRequestHandler;
+import io.switchboard.core.config.LambdaFunction;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.directory.CustomerDirectory;
 import io.switchboard.core.log.ConversationLog;
+import io.switchboard.core.log.LogChange;
 import io.switchboard.core.events.ChangeEvents;
 import io.switchboard.core.events.CloudEvent;
 import io.switchboard.core.events.EventPublisher;
 import io.switchboard.core.events.EventSizes;
-import io.switchboard.core.events.UnpublishableEventException;
 import io.switchboard.core.http.Faults;
 import io.switchboard.core.model.Text;
 import io.switchboard.core.store.StoreFault;
@@ -26,22 +26,25 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Triggered by the conversation log's DynamoDB Stream (a transactional outbox): every stored change becomes
  * CloudEvents on each subscriber queue, so a stored entry is announced even if its webhook function died
  * right after the write.
  *
- * <p>Records are announced in stream order. When publishing fails (SQS or DynamoDB unavailable) the handler
- * stops and reports that record as the batch item failure: Lambda retries from it, and the records before it
- * are not sent again (no duplicates, per-customer order kept). A change that can never be announced (an
- * unreadable image, an event every queue refuses for its content) is parked on the fan-out failure queue with
- * its reason, and the stream goes on: one poisoned change must not hold back every later event of the shard.
+ * <p>The events of a whole stream batch are published together: each customer's events in stream order,
+ * different customers in parallel (see {@link SqsEventPublisher}). When an event could not be published for a
+ * reason of the moment (SQS throttling or unavailable, the store unavailable while reading a change, parking
+ * itself failing), the handler reports the earliest stream record with an event not yet published as the
+ * batch item failure: Lambda retries from it, so nothing before it is left unsent. Events after it that were
+ * already sent (another customer's, say) are sent again on the retry with the same ids: FIFO deduplication
+ * and consumers drop them. A change that can never be announced (an unreadable image, an event a queue
+ * refuses for its content) is parked on the fan-out failure queue with its reason, and the stream goes on:
+ * one poisoned change must not hold back every later event of the shard.
  * Exception texts never reach the logs (a queue's error can quote the message: a customer's name or text).
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
-public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, StreamsEventResponse> {
+public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutHandler.class);
 
@@ -72,54 +75,99 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
     ParkedChanges parked;
 
     @Override
-    public StreamsEventResponse execute(DynamodbEvent event) {
+    protected StreamsEventResponse execute(DynamodbEvent event) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         Map<String, Optional<Customer>> customers = new HashMap<>();
-        int published = 0;
-        for (DynamodbEvent.DynamodbStreamRecord record : records) {
-            String sequenceNumber = record.getDynamodb().getSequenceNumber();
+
+        // 1. The events of each record, in stream order, up to the first record that cannot be read just now.
+        int retryFrom = records.size();
+        RuntimeException pause = null;
+        List<CloudEvent> events = new ArrayList<>();
+        List<Integer> recordOf = new ArrayList<>();
+        Map<Integer, String> unreadable = new HashMap<>(); // record index -> why (Faults.describe)
+        for (int i = 0; i < records.size(); i++) {
             try {
-                published += announce(record, customers);
-            } catch (RuntimeException unavailable) {
-                // A queue, the store or the parking queue is unavailable. Events of this record already sent
-                // are sent again on the retry with the same ids: FIFO deduplication and consumers drop them.
-                return retryFrom(sequenceNumber, unavailable);
+                for (CloudEvent cloudEvent : eventsOf(records.get(i), customers)) {
+                    events.add(cloudEvent);
+                    recordOf.add(i);
+                }
+            } catch (SdkException | StoreFault unavailable) {
+                retryFrom = i;
+                pause = unavailable;
+                break;
+            } catch (RuntimeException unreadableChange) {
+                unreadable.put(i, Faults.describe(unreadableChange));
             }
         }
-        if (published > 0) {
-            LOG.info("published {} events from {} stream records", published, records.size());
+
+        // 2. Publish them all; the earliest record with an event not published is where Lambda retries from.
+        EventPublisher.Publication publication = publish(events);
+        int published = 0;
+        for (int k = 0; k < events.size(); k++) {
+            EventPublisher.Outcome outcome = publication.outcomes().get(k);
+            if (outcome instanceof EventPublisher.Outcome.Unsent unsent && recordOf.get(k) < retryFrom) {
+                retryFrom = recordOf.get(k);
+                pause = unsent.fault();
+            } else if (outcome instanceof EventPublisher.Outcome.Published) {
+                published++;
+            }
         }
+
+        // 3. Park what can never be announced, for the records before that one (the rest are retried anyway).
+        int parkedCount = 0;
+        int k = 0;
+        for (int i = 0; i < retryFrom; i++) {
+            try {
+                if (unreadable.containsKey(i)) {
+                    LOG.error("parking stream record {} that cannot become an event: {}", sequenceNumber(records.get(i)),
+                            unreadable.get(i));
+                    park(records.get(i), "unreadable_change", null);
+                    parkedCount++;
+                }
+                for (; k < events.size() && recordOf.get(k) == i; k++) {
+                    if (publication.outcomes().get(k) instanceof EventPublisher.Outcome.Refused refused) {
+                        CloudEvent cloudEvent = events.get(k);
+                        LOG.error("parking event {} ({}) of stream record {}: {}", cloudEvent.id(), cloudEvent.type(),
+                                sequenceNumber(records.get(i)), refused.reason());
+                        park(records.get(i), refused.reason(), cloudEvent);
+                        parkedCount++;
+                    }
+                }
+            } catch (RuntimeException parkingUnavailable) {
+                retryFrom = i;
+                pause = parkingUnavailable;
+                break;
+            }
+        }
+
+        if (retryFrom < records.size()) {
+            String sequenceNumber = sequenceNumber(records.get(retryFrom));
+            LOG.warn("fan-out of {} stream records: {} events published in {} batches, {} parked; paused at stream "
+                            + "record {}, Lambda will retry from it: {}", records.size(), published,
+                    publication.requests(), parkedCount, sequenceNumber, Faults.describe(pause));
+            return StreamsEventResponse.builder().withBatchItemFailures(List.of(StreamsEventResponse.BatchItemFailure
+                    .builder().withItemIdentifier(sequenceNumber).build())).build();
+        }
+        LOG.info("fan-out of {} stream records: {} events published in {} batches, {} parked", records.size(),
+                published, publication.requests(), parkedCount);
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
     }
 
-    /**
-     * Announces one stored change; a change that can never be announced is parked with its reason and the shard
-     * goes on. Transient faults (the store or a queue unavailable, parking itself failing) propagate.
-     */
-    private int announce(DynamodbEvent.DynamodbStreamRecord record, Map<String, Optional<Customer>> customers) {
-        String sequenceNumber = record.getDynamodb().getSequenceNumber();
-        List<CloudEvent> events;
+    /** Publishers report faults per event; one that throws anyway has published nothing we can count on. */
+    private EventPublisher.Publication publish(List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return new EventPublisher.Publication(List.of(), 0);
+        }
         try {
-            events = eventsOf(record, customers);
-        } catch (SdkException | StoreFault unavailable) {
-            throw unavailable;
-        } catch (RuntimeException unreadable) {
-            LOG.error("parking stream record {} that cannot become an event: {}", sequenceNumber, Faults.describe(unreadable));
-            park(record, "unreadable_change", null);
-            return 0;
+            return publisher.publish(events);
+        } catch (RuntimeException unavailable) {
+            EventPublisher.Outcome unsent = new EventPublisher.Outcome.Unsent(unavailable);
+            return new EventPublisher.Publication(events.stream().map(event -> unsent).toList(), 0);
         }
-        int published = 0;
-        for (CloudEvent cloudEvent : events) {
-            try {
-                publisher.publish(EventSizes.fit(cloudEvent));
-                published++;
-            } catch (UnpublishableEventException refused) {
-                LOG.error("parking event {} ({}) of stream record {}: {}", cloudEvent.id(), cloudEvent.type(),
-                        sequenceNumber, refused.reason());
-                park(record, refused.reason(), cloudEvent);
-            }
-        }
-        return published;
+    }
+
+    private static String sequenceNumber(DynamodbEvent.DynamodbStreamRecord record) {
+        return record.getDynamodb().getSequenceNumber();
     }
 
     private void park(DynamodbEvent.DynamodbStreamRecord record, String reason, CloudEvent refused) {
@@ -140,24 +188,17 @@ public class FanoutHandler extends MicronautRequestHandler<DynamodbEvent, Stream
     }
 
     private List<CloudEvent> eventsOf(DynamodbEvent.DynamodbStreamRecord record, Map<String, Optional<Customer>> customers) {
-        Map<String, AttributeValue> oldImage = StreamImages.toSdk(record.getDynamodb().getOldImage());
-        Map<String, AttributeValue> newImage = StreamImages.toSdk(record.getDynamodb().getNewImage());
-        if (!LogItems.isEntry(newImage)) {
-            return ChangeEvents.of(oldImage, newImage, null);
+        LogChange change = LogItems.changeOf(StreamImages.toSdk(record.getDynamodb().getOldImage()),
+                StreamImages.toSdk(record.getDynamodb().getNewImage()));
+        if (!(change instanceof LogChange.EntryChanged entry)) {
+            return ChangeEvents.of(change, null).stream().map(EventSizes::fit).toList();
         }
-        String customerId = LogItems.string(newImage, LogItems.CUSTOMER_ID);
-        Optional<Customer> customer = customers.computeIfAbsent(customerId, directory::get);
+        Optional<Customer> customer = customers.computeIfAbsent(entry.customerId(), directory::get);
         if (customer.isEmpty()) {
-            throw new IllegalStateException("entry of unknown customer " + customerId);
+            throw new IllegalStateException("entry of unknown customer " + entry.customerId());
         }
         int recent = settings.get(RECENT_ENTRIES_IN_CALL_EVENTS).map(Integer::parseInt).orElse(10);
-        return ChangeEvents.of(oldImage, newImage, customer.get(), id -> log.history(id, recent + 1));
-    }
-
-    private static StreamsEventResponse retryFrom(String sequenceNumber, RuntimeException cause) {
-        LOG.warn("publishing paused at stream record {}, Lambda will retry from it: {}", sequenceNumber, Faults.describe(cause));
-        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-        failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequenceNumber).build());
-        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        return ChangeEvents.of(change, customer.get(), id -> log.history(id, recent + 1)).stream()
+                .map(EventSizes::fit).toList();
     }
 }

@@ -11,6 +11,8 @@ import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.events.CloudEvent;
 import io.switchboard.core.events.EventPublisher;
+import io.switchboard.core.events.EventPublisher.Outcome;
+import io.switchboard.core.events.EventPublisher.Publication;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -221,21 +223,27 @@ class FanoutHandlerTest {
         }
 
         @Override
-        public software.amazon.awssdk.services.sqs.model.SendMessageResponse sendMessage(
-                software.amazon.awssdk.services.sqs.model.SendMessageRequest request) {
+        public software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse sendMessageBatch(
+                software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest request) {
             if (throttle) {
                 throw software.amazon.awssdk.services.sqs.model.SqsException.builder().statusCode(400)
                         .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
                                 .errorCode("RequestThrottled").errorMessage("Request is throttled.").build()).build();
             }
-            if (refusedMarker != null && request.messageBody().contains(refusedMarker)) {
-                throw software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException.builder().statusCode(400)
-                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                                .errorCode("InvalidMessageContents").errorMessage("Invalid characters found.").build())
-                        .build();
+            var response = software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse.builder();
+            List<software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry> failed = new ArrayList<>();
+            List<software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry> successful = new ArrayList<>();
+            for (var entry : request.entries()) {
+                if (refusedMarker != null && entry.messageBody().contains(refusedMarker)) {
+                    failed.add(software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry.builder().id(entry.id())
+                            .senderFault(true).code("InvalidMessageContents").message("Invalid characters found.").build());
+                } else {
+                    sent.add(entry.messageBody());
+                    successful.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry.builder()
+                            .id(entry.id()).messageId("m" + sent.size()).build());
+                }
             }
-            sent.add(request.messageBody());
-            return software.amazon.awssdk.services.sqs.model.SendMessageResponse.builder().messageId("m" + sent.size()).build();
+            return response.failed(failed).successful(successful).build();
         }
 
         @Override
@@ -248,7 +256,7 @@ class FanoutHandlerTest {
         }
     }
 
-    /** Publishes into a list; from the n-th call on it fails like an unreachable queue. */
+    /** Publishes into a list, one event at a time; from the n-th event on it fails like an unreachable queue. */
     private static final class ScriptedPublisher implements EventPublisher {
         private final int succeedingCalls;
         private final List<CloudEvent> published = new ArrayList<>();
@@ -258,11 +266,17 @@ class FanoutHandlerTest {
         }
 
         @Override
-        public void publish(CloudEvent event) {
-            if (published.size() >= succeedingCalls) {
-                throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+        public Publication publish(List<CloudEvent> events) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (CloudEvent event : events) {
+                if (published.size() >= succeedingCalls) {
+                    outcomes.add(new Outcome.Unsent(SdkClientException.create("Unable to execute HTTP request: Connection refused")));
+                } else {
+                    published.add(event);
+                    outcomes.add(Outcome.PUBLISHED);
+                }
             }
-            published.add(event);
+            return new Publication(outcomes, outcomes.size());
         }
 
         List<String> types() {

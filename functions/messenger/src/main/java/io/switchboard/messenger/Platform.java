@@ -2,6 +2,7 @@ package io.switchboard.messenger;
 
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.Identity;
+import io.switchboard.meta.MetaIdentities;
 
 /**
  * The two Meta products this function serves. They share the Messenger Platform webhook format but are two
@@ -67,30 +68,22 @@ public enum Platform {
         return "/" + channel.wireName() + "/" + accountId;
     }
 
+    /** A user by the id scoped to this account (page-scoped or Instagram-scoped). */
     public Identity identity(String accountId, String userId) {
-        return this == MESSENGER ? Identity.messenger(accountId, userId) : Identity.instagram(accountId, userId);
+        return this == MESSENGER ? MetaIdentities.messenger(accountId, userId) : MetaIdentities.instagram(accountId, userId);
     }
 
-    /** The platform whose route this request path ends with (API Gateway may prefix a stage), or null. */
-    public static Platform forPath(String path) {
-        if (path == null) {
-            return null;
-        }
-        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        for (Platform platform : values()) {
-            if (trimmed.endsWith(platform.path)) {
-                return platform;
-            }
-        }
-        return null;
+    /** A user known only by a {@code user_ref} of this account (no scoped id yet). */
+    public Identity userRef(String accountId, String ref) {
+        return MetaIdentities.userRef(channel, accountId, ref);
     }
 
-    /** The platform of an identity this function creates, or null for other identity types. */
+    /** The platform of an identity this function creates, or null for other identity types (user refs). */
     public static Platform forIdentity(Identity identity) {
-        if ("messenger".equals(identity.type())) {
+        if (MetaIdentities.MESSENGER.equals(identity.type())) {
             return MESSENGER;
         }
-        if ("instagram".equals(identity.type())) {
+        if (MetaIdentities.INSTAGRAM.equals(identity.type())) {
             return INSTAGRAM;
         }
         return null;

@@ -1,20 +1,23 @@
 package io.switchboard.messenger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.directory.CustomerDirectory;
+import io.switchboard.core.config.Secrets;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.ingest.Interaction;
+import io.switchboard.core.ingest.InteractionRecorder;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Identity;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.switchboard.meta.GraphApiClient;
+import io.switchboard.meta.MetaIdentities;
+import jakarta.inject.Singleton;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,40 +31,36 @@ import org.slf4j.LoggerFactory;
  * {@code GET {base}/{psid}?fields=first_name,last_name,name} (User Profile API,
  * https://developers.facebook.com/docs/messenger-platform/identity/user-profile) and for Instagram
  * {@code GET {base}/{igsid}?fields=name,username}
- * (https://developers.facebook.com/docs/messenger-platform/instagram/features/user-profile).
+ * (https://developers.facebook.com/docs/messenger-platform/instagram/features/user-profile), and handed to the
+ * core as an {@link Interaction.ProfileName}, which only fills an empty display name.
  *
- * <p>It is a nicety: every lookup of a batch runs at once within one budget in total ({@link #DEFAULT_BUDGET}
- * unless configured), and any failure (timeout, HTTP error, no name, a store error while saving it) is logged
- * without personal data and ignored, so the webhook is never failed and delayed by at most the budget. A lookup
- * still unanswered when the budget runs out is abandoned (its request cancelled), never waited for. The name only
- * fills an empty display name.
+ * <p>It is a nicety: it runs only with a page access token ({@link MessengerWebhookHandler#PAGE_ACCESS_TOKEN}),
+ * every lookup of a batch runs at once within one budget in total ({@link #DEFAULT_BUDGET} unless configured),
+ * and any failure (timeout, HTTP error, no name, a store error while saving it) is logged without personal data
+ * and ignored, so the webhook is never failed and delayed by at most the budget. A lookup still unanswered when
+ * the budget runs out is abandoned (its request cancelled), never waited for.
  */
-final class ProfileEnricher {
+@Singleton
+public class ProfileEnricher {
 
     /** Connect plus request, for the whole batch of lookups: keeps the webhook's answer within a second. */
     static final Duration DEFAULT_BUDGET = Duration.ofMillis(900);
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileEnricher.class);
 
-    private final HttpClient http;
-    private final String baseUrl;
-    private final String accessToken;
-    private final CustomerDirectory directory;
-    private final Duration budget;
+    private final GraphApiClient graph;
+    private final InteractionRecorder recorder;
+    private final Secrets secrets;
+    private final Settings settings;
+    private final Clock clock;
 
-    /**
-     * @param budget how long the lookups of one batch may take in total, connecting included
-     */
-    ProfileEnricher(HttpClient http, String baseUrl, String accessToken, CustomerDirectory directory, Duration budget) {
-        this.http = http;
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.accessToken = accessToken;
-        this.directory = directory;
-        this.budget = budget;
-    }
-
-    static HttpClient newClient(Duration budget) {
-        return HttpClient.newBuilder().connectTimeout(budget).followRedirects(HttpClient.Redirect.NEVER).build();
+    public ProfileEnricher(GraphApiClient graph, InteractionRecorder recorder, Secrets secrets, Settings settings,
+                           Clock clock) {
+        this.graph = graph;
+        this.recorder = recorder;
+        this.secrets = secrets;
+        this.settings = settings;
+        this.clock = clock;
     }
 
     /** What became of a batch's lookups (for logs and tests). */
@@ -70,23 +69,62 @@ final class ProfileEnricher {
     }
 
     /**
-     * Looks up and stores the names of these new customers; never throws.
+     * Looks up and records the names of these new customers, when a page access token is configured; never throws.
      *
      * @return how many were named, how many lookups failed or found no name, and how many were abandoned because
      *         the budget ran out
      */
-    Outcome enrich(List<Identity> newCustomers, Instant at) {
+    Outcome enrich(List<Identity> newCustomers) {
+        Optional<String> token;
+        try {
+            token = secrets.get(MessengerWebhookHandler.PAGE_ACCESS_TOKEN);
+        } catch (RuntimeException unreadable) {
+            LOG.warn("page access token unreadable ({}); profile names skipped", unreadable.getClass().getSimpleName());
+            return Outcome.NONE;
+        }
+        if (token.isEmpty()) {
+            return Outcome.NONE;
+        }
+        Duration budget = profileLookupBudget();
+        Outcome outcome = lookUp(newCustomers, token.get(), budget, clock.instant());
+        LOG.info("profile lookups: {} named, {} without a name, {} abandoned after {} ms", outcome.named(),
+                outcome.unnamed(), outcome.abandoned(), budget.toMillis());
+        return outcome;
+    }
+
+    /**
+     * {@link MessengerWebhookHandler#PROFILE_LOOKUP_BUDGET_MS} (at most
+     * {@link MessengerWebhookHandler#MAX_PROFILE_LOOKUP_BUDGET}), or the default when it is unset or not a positive
+     * number of milliseconds.
+     */
+    Duration profileLookupBudget() {
+        Optional<String> configured = settings.get(MessengerWebhookHandler.PROFILE_LOOKUP_BUDGET_MS);
+        if (configured.isEmpty()) {
+            return DEFAULT_BUDGET;
+        }
+        try {
+            long millis = Long.parseLong(configured.get().trim());
+            if (millis > 0) {
+                return Duration.ofMillis(Math.min(millis, MessengerWebhookHandler.MAX_PROFILE_LOOKUP_BUDGET.toMillis()));
+            }
+        } catch (NumberFormatException notANumber) {
+            // falls through: a nicety's misconfiguration must not fail the webhook
+        }
+        LOG.warn("{} is not a positive number of milliseconds; {} ms used",
+                MessengerWebhookHandler.PROFILE_LOOKUP_BUDGET_MS, DEFAULT_BUDGET.toMillis());
+        return DEFAULT_BUDGET;
+    }
+
+    private Outcome lookUp(List<Identity> newCustomers, String accessToken, Duration budget, Instant at) {
         List<Lookup> lookups = new ArrayList<>();
         for (Identity identity : newCustomers) {
             Platform platform = Platform.forIdentity(identity);
             if (platform == null) {
                 continue;   // a user_ref identity: no scoped id to ask about yet
             }
-            String value = identity.value();
-            int colon = value.indexOf(':');
-            String accountId = value.substring(0, colon);
-            String userId = value.substring(colon + 1);
-            lookups.add(new Lookup(identity, platform, accountId, fetch(platform, userId)));
+            MetaIdentities.ScopedId id = MetaIdentities.scopedId(identity);
+            lookups.add(new Lookup(identity, platform, id.accountId(),
+                    graph.get(id.userId(), platform.profileFields(), accessToken, budget)));
         }
         if (lookups.isEmpty()) {
             return Outcome.NONE;
@@ -111,7 +149,8 @@ final class ProfileEnricher {
                     unnamed++;
                     continue;
                 }
-                directory.resolve(lookup.identity, name, lookup.platform.source(lookup.accountId), at);
+                recorder.record(List.of(new Interaction.ProfileName(lookup.identity, name,
+                        lookup.platform.source(lookup.accountId), at)));
                 named++;
             } catch (TimeoutException slow) {
                 // Out of budget while waiting: the request is cancelled, not left to finish in the background.
@@ -135,25 +174,12 @@ final class ProfileEnricher {
                 lookups.forEach(pending -> pending.response.cancel(true));
                 return new Outcome(named, unnamed, lookups.size() - named - unnamed);
             } catch (Exception failed) {
-                // Exception type only: messages of HTTP and JSON errors may quote URLs with the token or the id.
+                // Exception type only: messages of HTTP, JSON and store errors may quote URLs with the token or the id.
                 LOG.warn("{} profile lookup failed ({}); display name left empty", channel, failed.getClass().getSimpleName());
                 unnamed++;
             }
         }
         return new Outcome(named, unnamed, abandoned);
-    }
-
-    private CompletableFuture<HttpResponse<String>> fetch(Platform platform, String userId) {
-        try {
-            URI uri = URI.create(baseUrl + "/" + URLEncoder.encode(userId, StandardCharsets.UTF_8)
-                    + "?fields=" + URLEncoder.encode(platform.profileFields(), StandardCharsets.UTF_8)
-                    + "&access_token=" + URLEncoder.encode(accessToken, StandardCharsets.UTF_8));
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(budget).GET()
-                    .header("Accept", "application/json").build();
-            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        } catch (RuntimeException badUrl) {
-            return CompletableFuture.failedFuture(badUrl);
-        }
     }
 
     /** {@code name}, else first and last name, else (Instagram) the username. */

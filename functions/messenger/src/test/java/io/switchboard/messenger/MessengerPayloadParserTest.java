@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
@@ -18,6 +17,8 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
+import io.switchboard.meta.MetaIdentities;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -30,11 +31,11 @@ class MessengerPayloadParserTest {
     static final String PAGE = "108223764512345";
     static final String PSID = "6234567890123456";
     static final String SOURCE = "/messenger/" + PAGE;
-    static final Identity ANN = Identity.messenger(PAGE, PSID);
+    static final Identity ANN = MetaIdentities.messenger(PAGE, PSID);
     static final String IG_ACCOUNT = "17841400000000001";
     static final String IGSID = "5432109876543210";
     static final String IG_SOURCE = "/instagram/" + IG_ACCOUNT;
-    static final Identity IG_ANN = Identity.instagram(IG_ACCOUNT, IGSID);
+    static final Identity IG_ANN = MetaIdentities.instagram(IG_ACCOUNT, IGSID);
     static final Instant T0 = Instant.ofEpochMilli(1763805600000L);
 
     private final MessengerPayloadParser parser = new MessengerPayloadParser();
@@ -447,7 +448,7 @@ class MessengerPayloadParserTest {
             assertEquals(List.of("LogEntry", "LogEntry", "Watermark", "UpdateStatus", "Watermark", "LogEntry",
                     "LogEntry", "LogEntry"), interactions.stream().map(i -> i.getClass().getSimpleName()).toList());
             assertEquals(ANN, interactions.get(0).customer());
-            assertEquals(Identity.messenger(PAGE, "6234567890123457"), interactions.get(5).customer());
+            assertEquals(MetaIdentities.messenger(PAGE, "6234567890123457"), interactions.get(5).customer());
         }
     }
 
@@ -456,25 +457,22 @@ class MessengerPayloadParserTest {
 
         @Test
         void malformedJson_is400() {
-            WebhookException refused = assertThrows(WebhookException.class,
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
                     () -> parser.parse(Platform.MESSENGER, "{\"object\": \"page\", \"entry\": [".getBytes(StandardCharsets.UTF_8)));
-            assertEquals(400, refused.status());
             assertEquals("malformed JSON", refused.reason());
         }
 
         @Test
         void instagramBodyOnTheMessengerPath_is400() {
-            WebhookException refused = assertThrows(WebhookException.class,
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
                     () -> parser.parse(Platform.MESSENGER, Fixtures.instagram("text_message.json")));
-            assertEquals(400, refused.status());
             assertEquals("object is not page", refused.reason());
         }
 
         @Test
         void pageBodyOnTheInstagramPath_is400() {
-            WebhookException refused = assertThrows(WebhookException.class,
+            assertThrows(RejectedInputException.class,
                     () -> parser.parse(Platform.INSTAGRAM, Fixtures.messenger("text_message.json")));
-            assertEquals(400, refused.status());
         }
 
         @Test
@@ -484,14 +482,14 @@ class MessengerPayloadParserTest {
                     + "\"message\":{\"mid\":\"m_ok\",\"text\":\"fine\"}},"
                     + "{\"sender\":{\"id\":\"2\"},\"recipient\":{\"id\":\"1\"},\"timestamp\":1763805600001,"
                     + "\"message\":{\"text\":\"no id\"}}]}]}").getBytes(StandardCharsets.UTF_8);
-            WebhookException refused = assertThrows(WebhookException.class, () -> parser.parse(Platform.MESSENGER, body));
+            RejectedInputException refused = assertThrows(RejectedInputException.class, () -> parser.parse(Platform.MESSENGER, body));
             assertEquals("entry[0].messaging[1].message.mid is missing", refused.reason());
         }
 
         @Test
         void entryWithoutId_is400() {
             byte[] body = "{\"object\":\"page\",\"entry\":[{\"time\":1,\"messaging\":[]}]}".getBytes(StandardCharsets.UTF_8);
-            assertEquals(400, assertThrows(WebhookException.class, () -> parser.parse(Platform.MESSENGER, body)).status());
+            assertThrows(RejectedInputException.class, () -> parser.parse(Platform.MESSENGER, body));
         }
 
         @Test
@@ -547,8 +545,7 @@ class MessengerPayloadParserTest {
 
         private void assertBadRequest(String timestamp, String reason) {
             byte[] body = event(timestamp, "\"message\":{\"mid\":\"m_t\",\"text\":\"hi\"}");
-            WebhookException refused = assertThrows(WebhookException.class, () -> parser.parse(Platform.MESSENGER, body));
-            assertEquals(400, refused.status());
+            RejectedInputException refused = assertThrows(RejectedInputException.class, () -> parser.parse(Platform.MESSENGER, body));
             assertEquals(reason, refused.reason());
         }
 

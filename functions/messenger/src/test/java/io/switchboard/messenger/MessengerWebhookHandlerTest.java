@@ -16,7 +16,8 @@ import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.Identity;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
+import io.switchboard.meta.MetaIdentities;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -35,8 +36,8 @@ class MessengerWebhookHandlerTest {
     static final String INSTAGRAM_TOKEN = "test-instagram-verify";
     static final String MESSENGER_PATH = "/webhooks/messenger";
     static final String INSTAGRAM_PATH = "/webhooks/instagram";
-    static final Identity ANN = Identity.messenger("108223764512345", "6234567890123456");
-    static final Identity IG_ANN = Identity.instagram("17841400000000001", "5432109876543210");
+    static final Identity ANN = MetaIdentities.messenger("108223764512345", "6234567890123456");
+    static final Identity IG_ANN = MetaIdentities.instagram("17841400000000001", "5432109876543210");
 
     private final InMemoryCustomerDirectory directory = new InMemoryCustomerDirectory();
     private final InMemoryConversationLog log = new InMemoryConversationLog();

@@ -2,7 +2,7 @@ package io.switchboard.messenger;
 
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
 import io.switchboard.core.testing.HostileInput;
 import io.switchboard.core.testing.HostileJson;
 import io.switchboard.core.testing.InMemoryConversationLog;

@@ -13,7 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.model.Identity;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
+import io.switchboard.meta.MetaIdentities;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,8 +44,8 @@ class ProfileEnrichmentTest {
     static final String SECRET = "test-messenger-secret";
     static final String IG_SECRET = "test-instagram-secret";
     static final String TOKEN = "EAAtestpagetoken123";
-    static final Identity ANN = Identity.messenger("108223764512345", "6234567890123456");
-    static final Identity IG_ANN = Identity.instagram("17841400000000001", "5432109876543210");
+    static final Identity ANN = MetaIdentities.messenger("108223764512345", "6234567890123456");
+    static final Identity IG_ANN = MetaIdentities.instagram("17841400000000001", "5432109876543210");
     /** For stubs that answer at once: far more than any lookup on a loaded machine needs. */
     static final String GENEROUS_BUDGET_MS = "30000";
     /**
@@ -144,15 +145,14 @@ class ProfileEnrichmentTest {
     void graphApiThatNeverAnswers_everyLookupOfTheBatchIsAbandonedWhenTheBudgetRunsOut() {
         // given two new customers and a Graph API that does not answer while the test runs
         startGraph(200, "{\"name\":\"Too Late\"}", true);
-        Identity bob = Identity.messenger("108223764512345", "6234567890123457");
+        Identity bob = MetaIdentities.messenger("108223764512345", "6234567890123457");
         Instant at = Instant.parse("2025-11-22T10:00:00Z");
         directory.resolve(ANN, null, "/messenger/108223764512345", at);
         directory.resolve(bob, null, "/messenger/108223764512345", at);
         Duration budget = Duration.ofMillis(200);
-        ProfileEnricher enricher = new ProfileEnricher(ProfileEnricher.newClient(budget), graphUrl(), TOKEN, directory,
-                budget);
+        handler = handler(graphUrl(), true, String.valueOf(budget.toMillis()));
         // when
-        ProfileEnricher.Outcome outcome = enricher.enrich(List.of(ANN, bob), at);
+        ProfileEnricher.Outcome outcome = profiles(handler).enrich(List.of(ANN, bob));
         // then both lookups were abandoned (only the budget can have ended them), and no name was stored
         assertEquals(new ProfileEnricher.Outcome(0, 0, 2), outcome);
         assertFalse(answeredLate.get());
@@ -171,11 +171,11 @@ class ProfileEnrichmentTest {
         expected.put("86400000", MessengerWebhookHandler.MAX_PROFILE_LOOKUP_BUDGET);
         // when / then
         handler = handler(graphUrl(), true, null);
-        assertEquals(Duration.ofMillis(900), handler.profileLookupBudget());
+        assertEquals(Duration.ofMillis(900), profiles(handler).profileLookupBudget());
         handler.close();
         for (Map.Entry<String, Duration> setting : expected.entrySet()) {
             handler = handler(graphUrl(), true, setting.getKey());
-            assertEquals(setting.getValue(), handler.profileLookupBudget(), setting.getKey());
+            assertEquals(setting.getValue(), profiles(handler).profileLookupBudget(), setting.getKey());
             handler.close();
         }
         handler = null;
@@ -263,6 +263,11 @@ class ProfileEnrichmentTest {
             settings.put(MessengerWebhookHandler.PROFILE_LOOKUP_BUDGET_MS, budgetMillis);
         }
         return new MessengerWebhookHandler(Contexts.with(Settings.of(settings), directory, log));
+    }
+
+    /** The handler's profile lookups, as its channel uses them. */
+    private static ProfileEnricher profiles(MessengerWebhookHandler handler) {
+        return handler.getApplicationContext().getBean(ProfileEnricher.class);
     }
 
     private APIGatewayV2HTTPResponse post(String path, byte[] body, String secret) {

@@ -1,16 +1,18 @@
 package io.switchboard.telephony;
 
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.InvalidIdentityException;
+import io.switchboard.core.model.RejectedInputException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Who a call is with, as an identity key. Not every caller has a phone number, and every call is logged, so a
- * call party (Twilio's {@code From} of an inbound call, {@code To} of an outbound one) is:
+ * Who a Twilio party is, as an identity key. A message's party is a phone number, given as {@code +<E.164>} or, for
+ * WhatsApp through Twilio, {@code whatsapp:+<E.164>} ({@link #phone}). Who a call is with is more varied: not every
+ * caller has a phone number, and every call is logged, so a call party (Twilio's {@code From} of an inbound call,
+ * {@code To} of an outbound one) is:
  * <ul>
  *   <li>{@code phone:+<E.164>}: a phone number (also {@code whatsapp:+...}), the key SMS and WhatsApp share;</li>
  *   <li>{@code sip:<user@host, lower-cased, without URI parameters or headers>}: a caller through a SIP domain
@@ -32,6 +34,12 @@ public final class TelephonyIdentity {
     public static final String SIP = "sip";
     public static final String CLIENT = "client";
     public static final String ANONYMOUS = "anonymous";
+
+    /**
+     * Twilio's prefix of a WhatsApp address in From and To, e.g. {@code whatsapp:+14155550100}
+     * (https://www.twilio.com/docs/whatsapp/api#using-phone-numbers-with-whatsapp).
+     */
+    static final String WHATSAPP_PREFIX = "whatsapp:";
 
     /** Longest SIP address or client identity kept (Twilio's client identifiers are at most 256 characters). */
     static final int MAX_ADDRESS_CHARS = 256;
@@ -64,7 +72,7 @@ public final class TelephonyIdentity {
      *
      * @param address Twilio's {@code From} (inbound) or {@code To} (outbound); not blank
      * @param callSid the call's CallSid, already checked with {@link #requireSid}; null when the request has none
-     * @throws WebhookException 400 when the caller is anonymous and there is no CallSid to tell the call
+     * @throws RejectedInputException when the caller is anonymous and there is no CallSid to tell the call
      */
     public static Identity ofCallParty(String address, String callSid) {
         String text = address.trim();
@@ -79,7 +87,7 @@ public final class TelephonyIdentity {
             return anonymousCallerOf(callSid);
         }
         try {
-            return Identity.phone(text);
+            return phone(text);
         } catch (InvalidIdentityException notAPhoneNumber) {
             // "Private", "Unknown caller", a truncated number...: the caller is not identifiable, but is logged.
             return anonymousCallerOf(callSid);
@@ -88,7 +96,7 @@ public final class TelephonyIdentity {
 
     private static Identity anonymousCallerOf(String callSid) {
         if (callSid == null) {
-            throw WebhookException.badRequest("missing parameter CallSid");
+            throw new RejectedInputException("missing parameter CallSid");
         }
         return anonymous(callSid);
     }
@@ -136,18 +144,34 @@ public final class TelephonyIdentity {
             }
             return anonymous(callSid);
         }
-        return Identity.phone(text);
+        return phone(text);
+    }
+
+    /**
+     * The phone identity of a Twilio address: a number, or a WhatsApp address ({@code whatsapp:+...}, the same
+     * person as the number, so SMS, WhatsApp and calls meet on one customer).
+     *
+     * @throws InvalidIdentityException when what remains is not a possible international number
+     */
+    public static Identity phone(String address) {
+        String text = address.trim();
+        return Identity.phone(isWhatsApp(text) ? text.substring(WHATSAPP_PREFIX.length()) : text);
+    }
+
+    /** Whether a From or To is a WhatsApp address ({@link #WHATSAPP_PREFIX}, in any letter case). */
+    public static boolean isWhatsApp(String address) {
+        return hasScheme(address, WHATSAPP_PREFIX);
     }
 
     /**
      * A Twilio resource id parameter.
      *
-     * @throws WebhookException 400 naming the parameter when it is absent, blank, or not letters and digits
+     * @throws RejectedInputException naming the parameter when it is absent, blank, or not letters and digits
      */
     public static String requireSid(TwilioForm form, String... names) {
         String value = form.requireAny(names).trim();
         if (!isSid(value)) {
-            throw WebhookException.badRequest("malformed parameter " + names[0]);
+            throw new RejectedInputException("malformed parameter " + names[0]);
         }
         return value;
     }
@@ -155,7 +179,7 @@ public final class TelephonyIdentity {
     /**
      * A Twilio resource id parameter that may be absent.
      *
-     * @throws WebhookException 400 naming the parameter when it is present but not letters and digits
+     * @throws RejectedInputException naming the parameter when it is present but not letters and digits
      */
     public static Optional<String> optionalSid(TwilioForm form, String name) {
         return form.has(name) ? Optional.of(requireSid(form, name)) : Optional.empty();

@@ -2,8 +2,10 @@ package io.switchboard.telephony;
 
 import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.RejectedInputException;
 import java.util.ArrayList;
 import java.util.List;
+import io.switchboard.core.http.FormValues;
 import java.util.Optional;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Optional;
  * a name may repeat. Decoding is the only parsing done before the signature is checked (the signature covers the
  * decoded parameters).
  */
-public final class TwilioForm {
+public final class TwilioForm implements FormValues {
 
     /** One decoded parameter. */
     public record Param(String name, String value) {
@@ -42,6 +44,7 @@ public final class TwilioForm {
     }
 
     /** The first value of a parameter; empty when absent or blank. */
+    @Override
     public Optional<String> get(String name) {
         for (Param param : params) {
             if (param.name().equals(name)) {
@@ -51,26 +54,21 @@ public final class TwilioForm {
         return Optional.empty();
     }
 
-    /** The first non-blank value among several names (e.g. MessageSid, then the legacy SmsSid). */
-    public Optional<String> first(String... names) {
-        for (String name : names) {
-            Optional<String> value = get(name);
-            if (value.isPresent()) {
-                return value;
-            }
-        }
-        return Optional.empty();
+
+    /**
+     * @throws RejectedInputException naming the parameter when it is absent or blank
+     */
+    public String require(String name) {
+        return requireAny(name);
     }
 
     /**
-     * @throws WebhookException 400 naming the parameter when it is absent or blank
+     * The first non-blank value among several names.
+     *
+     * @throws RejectedInputException naming the first name when none is present
      */
-    public String require(String name) {
-        return get(name).orElseThrow(() -> WebhookException.badRequest("missing parameter " + name));
-    }
-
     public String requireAny(String... names) {
-        return first(names).orElseThrow(() -> WebhookException.badRequest("missing parameter " + names[0]));
+        return first(names).orElseThrow(() -> new RejectedInputException("missing parameter " + names[0]));
     }
 
     public boolean has(String name) {

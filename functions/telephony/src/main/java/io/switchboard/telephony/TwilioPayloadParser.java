@@ -1,6 +1,5 @@
 package io.switchboard.telephony;
 
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
@@ -9,6 +8,7 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
 import io.switchboard.core.model.StatusChange;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -37,8 +37,8 @@ import java.util.Optional;
  * that, or a SIP address, a Voice SDK client, or an anonymous caller of its own ({@link TelephonyIdentity}), so
  * every call is logged.
  *
- * <p>Every refusal is a {@link WebhookException} or an {@link io.switchboard.core.model.InvalidIdentityException}
- * (400 with a short reason naming the parameter, never its value); nothing else is thrown for any form.
+ * <p>Every refusal is a {@link RejectedInputException} (answered 400 with a short reason naming the parameter, never
+ * its value); nothing else is thrown for any form.
  */
 public final class TwilioPayloadParser {
 
@@ -49,31 +49,6 @@ public final class TwilioPayloadParser {
      * is as authentic as the body.
      */
     public static final String CUSTOMER_QUERY = "customer";
-
-    /** Twilio's CallStatus values (https://www.twilio.com/docs/voice/api/call-resource#call-status-values). */
-    private static final Map<String, DeliveryStatus> CALL_STATUSES = Map.of(
-            "ringing", DeliveryStatus.RINGING,
-            "in-progress", DeliveryStatus.IN_PROGRESS,
-            "completed", DeliveryStatus.COMPLETED,
-            "busy", DeliveryStatus.BUSY,
-            "no-answer", DeliveryStatus.NO_ANSWER,
-            "failed", DeliveryStatus.FAILED,
-            "canceled", DeliveryStatus.CANCELED);
-
-    /**
-     * Twilio's MessageStatus values of outbound messages. "received"/"receiving" (inbound), "canceled" (a scheduled
-     * message withdrawn) and "partially_delivered" are not delivery steps and are skipped.
-     */
-    private static final Map<String, DeliveryStatus> MESSAGE_STATUSES = Map.of(
-            "queued", DeliveryStatus.ACCEPTED,
-            "accepted", DeliveryStatus.ACCEPTED,
-            "scheduled", DeliveryStatus.ACCEPTED,
-            "sending", DeliveryStatus.ACCEPTED,
-            "sent", DeliveryStatus.SENT,
-            "delivered", DeliveryStatus.DELIVERED,
-            "read", DeliveryStatus.READ,
-            "undelivered", DeliveryStatus.FAILED,
-            "failed", DeliveryStatus.FAILED);
 
     /** Twilio parameter → detail key, for the call entry. */
     private static final String[][] CALL_DETAILS = {
@@ -98,7 +73,7 @@ public final class TwilioPayloadParser {
      * The customer of a call: From when inbound, To when outbound; a caller without a phone number is a SIP
      * address, a client, or the anonymous caller of this CallSid.
      *
-     * @throws WebhookException 400 when that party is missing, or CallSid is needed and missing or malformed
+     * @throws RejectedInputException when that party is missing, or CallSid is needed and missing or malformed
      */
     public Identity callCustomer(TwilioForm form) {
         String party = isOutbound(form) ? form.require("To") : form.require("From");
@@ -108,7 +83,7 @@ public final class TwilioPayloadParser {
     /**
      * An incoming call ({@code POST /webhooks/twilio/voice}): one call entry keyed by CallSid.
      *
-     * @throws WebhookException 400 when CallSid, AccountSid, From or To is missing or malformed
+     * @throws RejectedInputException when CallSid, AccountSid, From or To is missing or malformed
      */
     public List<Interaction> incomingCall(TwilioForm form, Instant receivedAt) {
         String callSid = TelephonyIdentity.requireSid(form, "CallSid");
@@ -129,11 +104,21 @@ public final class TwilioPayloadParser {
     }
 
     /**
+     * Whether a request to the voice URL is Twilio's request to the {@code <Record>} action once the caller finished
+     * the voicemail (it carries the recording): not a new call; the recording callback logs the voicemail.
+     * https://www.twilio.com/docs/voice/twiml/record#attributes-action
+     */
+    public static boolean isRecordAction(TwilioForm form) {
+        return form.has("RecordingUrl");
+    }
+
+    /**
      * A call status callback ({@code POST /webhooks/twilio/voice/status}): the call moves forward (never back) to
      * the reported status; a call not seen yet is kept as a call placeholder. An ending status with CallDuration
      * also records the duration on the call.
      *
-     * @throws WebhookException 400 when CallSid, AccountSid, CallStatus or the customer is missing, or a sid is malformed
+     * @throws RejectedInputException when CallSid, AccountSid, CallStatus or the customer is missing, or a sid is
+     *                                malformed
      */
     public List<Interaction> callStatus(TwilioForm form, Instant receivedAt) {
         String callSid = TelephonyIdentity.requireSid(form, "CallSid");
@@ -170,8 +155,8 @@ public final class TwilioPayloadParser {
      * voicemail; "absent" (silence), "in-progress" and "failed" record nothing.
      *
      * @param customerNumber the {@link #CUSTOMER_QUERY} of the callback URL, if any
-     * @throws WebhookException 400 when RecordingSid, RecordingUrl, CallSid or AccountSid is missing or malformed,
-     *                          or the customer can be told neither from the URL nor from From/To
+     * @throws RejectedInputException when RecordingSid, RecordingUrl, CallSid or AccountSid is missing or malformed,
+     *                                or the customer can be told neither from the URL nor from From/To
      */
     public List<Interaction> recording(TwilioForm form, Optional<String> customerNumber, Instant receivedAt) {
         String recordingSid = TelephonyIdentity.requireSid(form, "RecordingSid");
@@ -192,9 +177,9 @@ public final class TwilioPayloadParser {
      * A transcription callback ({@code POST /webhooks/twilio/voice/transcription}): the voicemail's text. When
      * the recording callback has not arrived yet, the voicemail is logged now, already carrying its text.
      *
-     * @throws WebhookException 400 when RecordingSid, TranscriptionStatus or AccountSid is missing, a sid is
-     *                          malformed, or the customer can be told neither from the URL nor from From/To (and
-     *                          CallSid, for a caller without a number)
+     * @throws RejectedInputException when RecordingSid, TranscriptionStatus or AccountSid is missing, a sid is
+     *                                malformed, or the customer can be told neither from the URL nor from From/To
+     *                                (and CallSid, for a caller without a number)
      */
     public List<Interaction> transcription(TwilioForm form, Optional<String> customerNumber, Instant receivedAt) {
         String recordingSid = TelephonyIdentity.requireSid(form, "RecordingSid");
@@ -248,12 +233,12 @@ public final class TwilioPayloadParser {
         if (form.has(isOutbound(form) ? "To" : "From")) {
             return callCustomer(form);
         }
-        throw WebhookException.badRequest("missing parameter From (or the " + CUSTOMER_QUERY
+        throw new RejectedInputException("missing parameter From (or the " + CUSTOMER_QUERY
                 + " query of the callback URL): whose voicemail is it?");
     }
 
     private static Optional<DeliveryStatus> callStatus(TwilioForm form) {
-        return form.get("CallStatus").map(value -> CALL_STATUSES.get(value.trim().toLowerCase(Locale.ROOT)));
+        return form.get("CallStatus").flatMap(TwilioStatuses::ofCall);
     }
 
     // ------------------------------------------------------------------ messages
@@ -262,15 +247,15 @@ public final class TwilioPayloadParser {
      * An incoming SMS, MMS or WhatsApp message ({@code POST /webhooks/twilio/sms}): one message entry keyed by
      * MessageSid, media as attachments. {@code From} of {@code whatsapp:+...} is the WhatsApp channel.
      *
-     * @throws WebhookException 400 when MessageSid, AccountSid or From is missing, a sid is malformed, or NumMedia
-     *                          is not a number from 0 to 10 (with as many MediaUrlN)
+     * @throws RejectedInputException when MessageSid, AccountSid or From is missing, a sid is malformed, or NumMedia
+     *                                is not a number from 0 to 10 (with as many MediaUrlN)
      */
     public List<Interaction> inboundMessage(TwilioForm form, Instant receivedAt) {
         String messageSid = TelephonyIdentity.requireSid(form, "MessageSid", "SmsMessageSid", "SmsSid");
         String source = source(form);
         String from = form.require("From");
         Channel channel = channelOf(from);
-        Identity customer = Identity.phone(from);
+        Identity customer = TelephonyIdentity.phone(from);
         ConversationEntry.Builder entry = ConversationEntry.builder(channel, messageSid)
                 .source(source)
                 .direction(Direction.INBOUND)
@@ -289,19 +274,20 @@ public final class TwilioPayloadParser {
      * A message status callback ({@code POST /webhooks/twilio/sms/status}) of a message the company sent: the
      * message moves forward to the status; failures carry ErrorCode.
      *
-     * @throws WebhookException 400 when MessageSid, MessageStatus, AccountSid or To is missing, or a sid is malformed
+     * @throws RejectedInputException when MessageSid, MessageStatus, AccountSid or To is missing, or a sid is
+     *                                malformed
      */
     public List<Interaction> messageStatus(TwilioForm form, Instant receivedAt) {
         String messageSid = TelephonyIdentity.requireSid(form, "MessageSid", "SmsSid");
-        String reported = form.requireAny("MessageStatus", "SmsStatus").trim().toLowerCase(Locale.ROOT);
+        String reported = TwilioStatuses.word(form.requireAny("MessageStatus", "SmsStatus"));
         String source = source(form);
         String to = form.require("To");
         Channel channel = channelOf(to).equals(Channel.WHATSAPP) ? Channel.WHATSAPP
                 : channelOf(form.get("From").orElse(""));
-        Identity customer = Identity.phone(to);
-        DeliveryStatus status = MESSAGE_STATUSES.get(reported);
+        Identity customer = TelephonyIdentity.phone(to);
+        DeliveryStatus status = TwilioStatuses.ofMessage(reported).orElse(null);
         if (status == null) {
-            return List.of();
+            return List.of(); // not a delivery step (e.g. "received" of an inbound message)
         }
         Map<String, Object> error = new LinkedHashMap<>();
         if (status == DeliveryStatus.FAILED) {
@@ -318,17 +304,17 @@ public final class TwilioPayloadParser {
             try {
                 return Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
-                throw WebhookException.badRequest("NumMedia is not a number");
+                throw new RejectedInputException("NumMedia is not a number");
             }
         }).orElse(0);
         if (count < 0 || count > 10) {
-            throw WebhookException.badRequest("NumMedia out of range");
+            throw new RejectedInputException("NumMedia out of range");
         }
         List<Attachment> attachments = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Optional<String> url = form.get("MediaUrl" + i);
             if (url.isEmpty()) {
-                throw WebhookException.badRequest("missing parameter MediaUrl" + i);
+                throw new RejectedInputException("missing parameter MediaUrl" + i);
             }
             String mimeType = form.get("MediaContentType" + i).orElse(null);
             attachments.add(new Attachment(mediaType(mimeType), mimeType, null, url.get(), null, null, null));
@@ -353,8 +339,9 @@ public final class TwilioPayloadParser {
         return lower.startsWith("text/vcard") || lower.startsWith("text/x-vcard") ? "contacts" : "document";
     }
 
+    /** A {@code whatsapp:} address is a message of the WhatsApp channel, through Twilio; any other is an SMS. */
     private static Channel channelOf(String address) {
-        return address.regionMatches(true, 0, "whatsapp:", 0, 9) ? Channel.WHATSAPP : Channel.SMS;
+        return TelephonyIdentity.isWhatsApp(address) ? Channel.WHATSAPP : Channel.SMS;
     }
 
     // ------------------------------------------------------------------ common

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.InvalidIdentityException;
+import io.switchboard.core.model.RejectedInputException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,10 +69,18 @@ class TelephonyIdentityTest {
 
     @Test
     void anonymousCallerWithoutCallSid_is400() {
-        WebhookException refused = assertThrows(WebhookException.class,
+        RejectedInputException refused = assertThrows(RejectedInputException.class,
                 () -> TelephonyIdentity.ofCallParty("Anonymous", null));
-        assertEquals(400, refused.status());
         assertEquals("missing parameter CallSid", refused.reason());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"whatsapp:+14155550100", "WhatsApp:+14155550100", " whatsapp:+14155550100 ",
+            "+14155550100"})
+    void whatsappAddressOrNumber_isThePhoneIdentityOfTheNumber(String address) {
+        assertEquals(new Identity("phone:+14155550100"), TelephonyIdentity.phone(address));
+        assertEquals(address.startsWith("whatsapp:") || address.startsWith("WhatsApp:"),
+                TelephonyIdentity.isWhatsApp(address));
     }
 
     @Test
@@ -109,7 +117,8 @@ class TelephonyIdentityTest {
         for (String bad : new String[]{"CA-1", "CA%201", "%E2%80%AE", "C".repeat(65)}) {
             TwilioForm form = TwilioForm.parse(("CallSid=" + bad).getBytes(StandardCharsets.UTF_8));
             assertEquals("malformed parameter CallSid",
-                    assertThrows(WebhookException.class, () -> TelephonyIdentity.requireSid(form, "CallSid")).reason(),
+                    assertThrows(RejectedInputException.class,
+                            () -> TelephonyIdentity.requireSid(form, "CallSid")).reason(),
                     bad);
         }
     }

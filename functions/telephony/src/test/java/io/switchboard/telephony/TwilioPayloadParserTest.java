@@ -15,6 +15,7 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
 import io.switchboard.core.model.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -78,15 +79,16 @@ class TwilioPayloadParserTest {
         @Test
         void callWithoutCallSid_is400() {
             TwilioForm form = form("AccountSid=AC1&From=%2B14155550100&To=%2B14155550199&CallStatus=ringing");
-            WebhookException refused = assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED));
-            assertEquals(400, refused.status());
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
+                    () -> parser.incomingCall(form, RECEIVED));
             assertEquals("missing parameter CallSid", refused.reason());
         }
 
         @Test
         void callWithoutFrom_is400() {
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1&To=%2B14155550199&CallStatus=ringing");
-            WebhookException refused = assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED));
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
+                    () -> parser.incomingCall(form, RECEIVED));
             assertEquals("missing parameter From", refused.reason());
         }
 
@@ -110,7 +112,7 @@ class TwilioPayloadParserTest {
         @Test
         void transcriptionOfAnAnonymousCallWithoutCallSidOrCustomerQuery_is400() {
             TwilioForm form = form("AccountSid=AC1&RecordingSid=RE1&From=Anonymous&TranscriptionStatus=completed");
-            assertEquals("missing parameter CallSid", assertThrows(WebhookException.class,
+            assertEquals("missing parameter CallSid", assertThrows(RejectedInputException.class,
                     () -> parser.transcription(form, Optional.empty(), RECEIVED)).reason());
         }
 
@@ -125,14 +127,14 @@ class TwilioPayloadParserTest {
         void callSidThatIsNotLettersAndDigits_is400NamingIt() {
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1%0A%22x&From=%2B14155550100&To=%2B14155550199");
             assertEquals("malformed parameter CallSid",
-                    assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
         }
 
         @Test
         void accountSidThatIsNotLettersAndDigits_is400NamingIt() {
             TwilioForm form = form("AccountSid=AC%2F..%2F1&CallSid=CA1&From=%2B14155550100&To=%2B14155550199");
             assertEquals("malformed parameter AccountSid",
-                    assertThrows(WebhookException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.incomingCall(form, RECEIVED)).reason());
         }
 
         @Test
@@ -193,7 +195,7 @@ class TwilioPayloadParserTest {
         void statusWithoutCallStatus_is400() {
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1&From=%2B14155550100&To=%2B14155550199");
             assertEquals("missing parameter CallStatus",
-                    assertThrows(WebhookException.class, () -> parser.callStatus(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.callStatus(form, RECEIVED)).reason());
         }
 
         @Test
@@ -244,9 +246,8 @@ class TwilioPayloadParserTest {
 
         @Test
         void recordingWithoutCustomerInUrlOrBody_is400() {
-            WebhookException refused = assertThrows(WebhookException.class, () ->
+            assertThrows(RejectedInputException.class, () ->
                     parser.recording(Fixtures.form("recording_completed.form"), Optional.empty(), RECEIVED));
-            assertEquals(400, refused.status());
         }
 
         @Test
@@ -258,7 +259,7 @@ class TwilioPayloadParserTest {
         @Test
         void recordingWithoutRecordingSid_is400() {
             TwilioForm form = form("AccountSid=AC1&CallSid=CA1&RecordingUrl=https%3A%2F%2Fapi.twilio.com%2Fr");
-            assertEquals("missing parameter RecordingSid", assertThrows(WebhookException.class,
+            assertEquals("missing parameter RecordingSid", assertThrows(RejectedInputException.class,
                     () -> parser.recording(form, Optional.of("+14155550100"), RECEIVED)).reason());
         }
 
@@ -337,14 +338,14 @@ class TwilioPayloadParserTest {
         void smsWithoutMessageSid_is400() {
             TwilioForm form = form("AccountSid=AC1&From=%2B14155550100&To=%2B14155550199&Body=hi");
             assertEquals("missing parameter MessageSid",
-                    assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
         }
 
         @Test
         void mmsMissingAnAnnouncedMediaUrl_is400() {
             TwilioForm form = form("AccountSid=AC1&MessageSid=MM1&From=%2B14155550100&To=%2B14155550199&NumMedia=1");
             assertEquals("missing parameter MediaUrl0",
-                    assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
         }
 
         @Test
@@ -360,13 +361,13 @@ class TwilioPayloadParserTest {
         void messageSidThatIsNotLettersAndDigits_is400NamingIt() {
             TwilioForm form = form("AccountSid=AC1&MessageSid=SM%E2%80%AE1&From=%2B14155550100&Body=hi");
             assertEquals("malformed parameter MessageSid",
-                    assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
+                    assertThrows(RejectedInputException.class, () -> parser.inboundMessage(form, RECEIVED)).reason());
         }
 
         @Test
         void nonNumericNumMedia_is400() {
             TwilioForm form = form("AccountSid=AC1&MessageSid=MM1&From=%2B14155550100&To=%2B14155550199&NumMedia=two");
-            assertEquals(400, assertThrows(WebhookException.class, () -> parser.inboundMessage(form, RECEIVED)).status());
+            assertThrows(RejectedInputException.class, () -> parser.inboundMessage(form, RECEIVED));
         }
 
         @Test
@@ -422,7 +423,7 @@ class TwilioPayloadParserTest {
         @Test
         void statusWithoutMessageStatus_is400() {
             TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=%2B14155550199&To=%2B14155550100");
-            assertEquals(400, assertThrows(WebhookException.class, () -> parser.messageStatus(form, RECEIVED)).status());
+            assertThrows(RejectedInputException.class, () -> parser.messageStatus(form, RECEIVED));
         }
     }
 

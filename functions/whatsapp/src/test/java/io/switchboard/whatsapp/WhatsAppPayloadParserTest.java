@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
@@ -18,7 +17,9 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.RejectedInputException;
 import io.switchboard.core.model.StatusChange;
+import io.switchboard.meta.MetaIdentities;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -295,12 +296,12 @@ class WhatsAppPayloadParserTest {
             // when
             List<Interaction> interactions = parser.parse(Fixtures.bytes("user_changed_user_id.json"));
             // then
-            Identity previous = Identity.whatsappUser(ANN_BSUID);
+            Identity previous = MetaIdentities.whatsappUser(ANN_BSUID);
             Interaction.LogEntry logged = assertInstanceOf(Interaction.LogEntry.class, interactions.get(0));
             assertEquals(previous, logged.customer());
             assertEquals(EntryKind.SYSTEM, logged.entry().kind());
             assertEquals(List.of(logged, new Interaction.LinkIdentity(previous,
-                    Identity.whatsappUser("US.73150826491037265999"), SOURCE, Instant.ofEpochSecond(1763806500L))),
+                    MetaIdentities.whatsappUser("US.73150826491037265999"), SOURCE, Instant.ofEpochSecond(1763806500L))),
                     interactions);
         }
 
@@ -312,7 +313,7 @@ class WhatsAppPayloadParserTest {
             // then
             assertEquals(1, interactions.size(), "no phone, so nothing to link");
             Interaction.LogEntry logged = assertInstanceOf(Interaction.LogEntry.class, interactions.get(0));
-            assertEquals(Identity.whatsappUser("US.52871940365128374610"), logged.customer());
+            assertEquals(MetaIdentities.whatsappUser("US.52871940365128374610"), logged.customer());
             assertEquals("Eve Example", logged.profileName());
             assertEquals("Does it come in another color?", logged.entry().text());
         }
@@ -330,7 +331,7 @@ class WhatsAppPayloadParserTest {
             // when
             Interaction.LogEntry logged = onlyLogEntry(body.getBytes(StandardCharsets.UTF_8));
             // then
-            assertEquals(Identity.whatsappUser("US.52871940365128374610"), logged.customer());
+            assertEquals(MetaIdentities.whatsappUser("US.52871940365128374610"), logged.customer());
             assertEquals("Eve Example", logged.profileName());
         }
 
@@ -341,7 +342,7 @@ class WhatsAppPayloadParserTest {
             // then
             Interaction.LogEntry logged = assertInstanceOf(Interaction.LogEntry.class, interactions.get(0));
             assertEquals(ANN, logged.customer());
-            assertEquals(List.of(logged, new Interaction.LinkIdentity(ANN, Identity.whatsappUser(ANN_BSUID), SOURCE,
+            assertEquals(List.of(logged, new Interaction.LinkIdentity(ANN, MetaIdentities.whatsappUser(ANN_BSUID), SOURCE,
                     Instant.ofEpochSecond(1763806920L))), interactions);
         }
     }
@@ -416,7 +417,7 @@ class WhatsAppPayloadParserTest {
             List<Interaction> interactions = parser.parse(body.getBytes(StandardCharsets.UTF_8));
             // then
             assertEquals(1, interactions.size());
-            assertEquals(Identity.whatsappUser("US.52871940365128374610"), interactions.get(0).customer());
+            assertEquals(MetaIdentities.whatsappUser("US.52871940365128374610"), interactions.get(0).customer());
         }
     }
 
@@ -560,9 +561,8 @@ class WhatsAppPayloadParserTest {
         }
 
         private void assertBadRequest(String body, String reason) {
-            WebhookException refused = assertThrows(WebhookException.class,
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
                     () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)));
-            assertEquals(400, refused.status());
             assertEquals(reason, refused.reason());
         }
     }
@@ -601,10 +601,9 @@ class WhatsAppPayloadParserTest {
                     {"from": "15555550101", "id": "wamid.sys1", "timestamp": "1763805600", "type": "system",
                      "system": {"body": "changed", "type": "user_changed_number", "wa_id": "12"}}""");
             // when
-            WebhookException refused = assertThrows(WebhookException.class,
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
                     () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)));
             // then
-            assertEquals(400, refused.status());
             assertEquals("entry[0].changes[0].value.messages[0].system.wa_id is not a phone number", refused.reason());
         }
 
@@ -625,9 +624,8 @@ class WhatsAppPayloadParserTest {
             String body = messageBody("""
                     {"from": "15555550101", "id": "wamid.t1", "timestamp": %s, "type": "text", "text": {"body": "hi"}}"""
                     .formatted(timestamp));
-            WebhookException refused = assertThrows(WebhookException.class,
+            RejectedInputException refused = assertThrows(RejectedInputException.class,
                     () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)));
-            assertEquals(400, refused.status());
             assertEquals(reason, refused.reason());
         }
     }

@@ -15,7 +15,7 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
-import io.switchboard.core.security.HubSignature;
+import io.switchboard.meta.HubSignature;
 import io.switchboard.core.testing.InMemoryConversationLog;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Webhook secrets by name (e.g. WHATSAPP_APP_SECRET). Locally a setting of that name wins; on AWS the
+ * Webhook secrets by name (a channel's app secret, say). Locally a setting of that name wins; on AWS the
  * function's Secrets Manager secret (a JSON object keyed by the same names, named by
  * {@link Settings#SECRET_ID}) is fetched once and cached for {@link #CACHE_TTL}, so rotation is picked up
  * without a request per webhook. Values are never logged.

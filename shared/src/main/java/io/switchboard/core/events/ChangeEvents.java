@@ -5,7 +5,8 @@ import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
-import io.switchboard.core.store.LogItems;
+import io.switchboard.core.log.LogChange;
+import io.switchboard.core.model.Times;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Turns one stored change of the conversation log (a stream record's old and new image) into the events
+ * Turns one stored change of the conversation log (domain objects: the store maps stream images) into the events
  * it means. Event ids derive from what changed (entry id, event type, the status reached), never from
  * when or how often the change is read, so replaying a stream record yields the same ids and consumers
  * (and FIFO deduplication) drop the repeat.
@@ -29,60 +29,55 @@ public final class ChangeEvents {
     }
 
     /**
-     * @param oldImage the item before the change, or null (insert)
-     * @param newImage the item after the change, or null (remove)
-     * @param customer the customer the item belongs to (its current record)
+     * @param change   the stored change
+     * @param customer the customer the entry belongs to (its current record); unused for a created customer
      */
-    public static List<CloudEvent> of(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage,
-                                      Customer customer) {
-        return of(oldImage, newImage, customer, customerId -> List.of());
+    public static List<CloudEvent> of(LogChange change, Customer customer) {
+        return of(change, customer, customerId -> List.of());
     }
 
     /**
      * @param recentEntries the customer's most recent entries (oldest first), read only for call.started,
      *                      whose data carries them so the agent who picks up sees what the caller wrote before
      */
-    public static List<CloudEvent> of(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage,
-                                      Customer customer, Function<String, List<ConversationEntry>> recentEntries) {
+    public static List<CloudEvent> of(LogChange change, Customer customer,
+                                      Function<String, List<ConversationEntry>> recentEntries) {
         List<CloudEvent> events = new ArrayList<>();
-        if (newImage == null || newImage.isEmpty()) {
+        if (change instanceof LogChange.CustomerCreated created) {
+            Customer record = created.customer();
+            events.add(CloudEvent.of(id(record.id(), EventTypes.CUSTOMER_CREATED), record.source(),
+                    EventTypes.CUSTOMER_CREATED, record.id(), Times.rfc3339(record.createdAt()),
+                    Map.of("customer", customerData(record))));
             return events;
         }
-        boolean inserted = oldImage == null || oldImage.isEmpty();
-        if (LogItems.isCustomer(newImage)) {
-            if (inserted) {
-                Customer created = LogItems.customerFrom(newImage);
-                events.add(CloudEvent.of(id(created.id(), EventTypes.CUSTOMER_CREATED), created.source(),
-                        EventTypes.CUSTOMER_CREATED, created.id(), LogItems.time(created.createdAt()),
-                        Map.of("customer", customerData(created))));
-            }
+        if (!(change instanceof LogChange.EntryChanged changed)) {
             return events;
         }
-        if (!LogItems.isEntry(newImage)) {
-            return events;
-        }
-        ConversationEntry entry = LogItems.entryFrom(newImage);
-        Map<String, Object> data = entryData(entry, newImage);
+        LogChange.LoggedEntry before = changed.before();
+        LogChange.LoggedEntry after = changed.after();
+        ConversationEntry entry = after.entry();
+        boolean inserted = changed.inserted();
+        Map<String, Object> data = entryData(after);
         if (inserted && entry.opensConversation()) {
             events.add(event(customer, entry, data, EventTypes.CONVERSATION_OPENED,
-                    id(entry.conversationId(), EventTypes.CONVERSATION_OPENED), LogItems.time(entry.occurredAt())));
+                    id(entry.conversationId(), EventTypes.CONVERSATION_OPENED), Times.rfc3339(entry.occurredAt())));
         }
-        boolean contentArrived = inserted || (LogItems.bool(oldImage, LogItems.PLACEHOLDER) && !entry.placeholder());
+        boolean contentArrived = inserted || (before.entry().placeholder() && !entry.placeholder());
         if (contentArrived) {
             String type = arrivalType(entry);
             CloudEvent arrival = event(customer, entry, data, type,
-                    id(entry.id(), type, entry.placeholder() ? "placeholder" : "content"), LogItems.time(entry.occurredAt()));
+                    id(entry.id(), type, entry.placeholder() ? "placeholder" : "content"), Times.rfc3339(entry.occurredAt()));
             if (EventTypes.CALL_STARTED.equals(type)) {
                 arrival.data().put("recentEntries", recentEntries.apply(customer.id()).stream()
                         .filter(recent -> !recent.id().equals(entry.id()))
-                        .map(recent -> (Object) entryData(recent, Map.of()))
+                        .map(recent -> (Object) entryData(LogChange.LoggedEntry.of(recent)))
                         .toList());
             }
             events.add(arrival);
         }
-        String amendedAt = LogItems.string(newImage, LogItems.AMENDED_AT);
+        String amendedAt = after.amendedAt();
         boolean amended = !contentArrived && amendedAt != null
-                && !amendedAt.equals(oldImage == null ? null : LogItems.string(oldImage, LogItems.AMENDED_AT));
+                && !amendedAt.equals(before == null ? null : before.amendedAt());
         if (amended && entry.kind() != EntryKind.CALL) {
             // An edit, a deletion, a transcription: the entry is announced again, same entry id, new event id.
             String type = arrivalType(entry);
@@ -92,11 +87,12 @@ public final class ChangeEvents {
         // the status is all that is known of it, and so is a call that is new and already over.
         boolean statusIsNews = !inserted || entry.placeholder()
                 || (entry.kind() == EntryKind.CALL && entry.status() != null && entry.status().endsCall());
-        if (statusIsNews && entry.status() != null && LogItems.statusRank(newImage) > LogItems.statusRank(oldImage)) {
-            String statusTime = LogItems.time(entry.statusAt() != null ? entry.statusAt() : entry.occurredAt());
+        int rankBefore = before == null ? 0 : before.statusRank();
+        if (statusIsNews && entry.status() != null && after.statusRank() > rankBefore) {
+            String statusTime = Times.rfc3339(entry.statusAt() != null ? entry.statusAt() : entry.occurredAt());
             if (entry.kind() == EntryKind.CALL && entry.status().endsCall()) {
-                String before = oldImage == null ? null : LogItems.string(oldImage, LogItems.STATUS);
-                if (before == null || !DeliveryStatus.fromWire(before).endsCall()) {
+                DeliveryStatus previous = before == null ? null : before.entry().status();
+                if (previous == null || !previous.endsCall()) {
                     events.add(event(customer, entry, data, EventTypes.CALL_ENDED,
                             id(entry.id(), EventTypes.CALL_ENDED), statusTime));
                 }
@@ -135,15 +131,15 @@ public final class ChangeEvents {
         return data;
     }
 
-    /** The entry as helpdesks see it (the JSON Schema's "entry"); {@code item} adds what only storage holds. */
-    public static Map<String, Object> entryData(ConversationEntry entry, Map<String, AttributeValue> item) {
-        Map<String, Object> statusError = item.isEmpty() ? Map.of() : LogItems.statusError(item);
+    /** The entry as helpdesks see it (the JSON Schema's "entry"), with what only the log keeps about it. */
+    public static Map<String, Object> entryData(LogChange.LoggedEntry logged) {
+        ConversationEntry entry = logged.entry();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", entry.id());
         data.put("channel", entry.channel().wireName());
         data.put("direction", entry.direction().wireName());
         data.put("kind", entry.kind().wireName());
-        data.put("occurredAt", LogItems.time(entry.occurredAt()));
+        data.put("occurredAt", Times.rfc3339(entry.occurredAt()));
         data.put("text", entry.text());
         data.put("attachments", entry.attachments());
         data.put("providerMessageId", entry.providerMessageId());
@@ -151,13 +147,13 @@ public final class ChangeEvents {
         data.put("replyToEntryId", entry.replyToEntryId());
         data.put("conversationId", entry.conversationId());
         data.put("status", entry.status() == null ? null : entry.status().wireName());
-        data.put("statusAt", entry.statusAt() == null ? null : LogItems.time(entry.statusAt()));
-        if (!statusError.isEmpty()) {
-            data.put("statusError", statusError);
+        data.put("statusAt", entry.statusAt() == null ? null : Times.rfc3339(entry.statusAt()));
+        if (!logged.statusError().isEmpty()) {
+            data.put("statusError", logged.statusError());
         }
         data.put("details", entry.details());
         data.put("placeholder", entry.placeholder());
-        data.put("amendedAt", item.isEmpty() ? null : LogItems.string(item, LogItems.AMENDED_AT));
+        data.put("amendedAt", logged.amendedAt());
         return data;
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A CloudEvents 1.0 event in JSON structured mode: one per SQS message body. The schema of {@code data}
  * is docs/events/switchboard-event.v1.schema.json; {@link #DATA_SCHEMA} names its version.
- * https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
+ * https://cloudevents.io (spec v1.0.2, cloudevents/formats/json-format.md)
  */
 @JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data"})
 public record CloudEvent(String specversion, String id, String source, String type, String subject, String time,

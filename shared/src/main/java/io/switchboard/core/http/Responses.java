@@ -13,14 +13,17 @@ public final class Responses {
         return of(status, "text/plain; charset=utf-8", body);
     }
 
-    public static APIGatewayV2HTTPResponse json(int status, String body) {
-        return of(status, "application/json", body);
+    public static APIGatewayV2HTTPResponse of(int status, String contentType, String body) {
+        return of(status, contentType, body, Map.of());
     }
 
-    public static APIGatewayV2HTTPResponse of(int status, String contentType, String body) {
+    /** With more headers than the content type (a 401's challenge, say). */
+    public static APIGatewayV2HTTPResponse of(int status, String contentType, String body, Map<String, String> headers) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("content-type", contentType);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
-                .withHeaders(Map.of("content-type", contentType))
+                .withHeaders(all)
                 .withBody(body)
                 .withIsBase64Encoded(false)
                 .build();

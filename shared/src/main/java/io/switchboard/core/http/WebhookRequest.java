@@ -13,7 +13,7 @@ import java.util.Optional;
  * signatures are computed over these bytes, never over re-serialised text.
  *
  * @param rawQuery the query string as received, without '?' ("" when none): what a provider signed as part of
- *                 the URL (Twilio)
+ *                 the URL (some providers sign the whole URL)
  */
 public record WebhookRequest(String method, String path, Map<String, String> headers,
                              Map<String, String> query, String rawQuery, byte[] body) {
@@ -63,9 +63,5 @@ public record WebhookRequest(String method, String path, Map<String, String> hea
 
     public Optional<String> queryParameter(String name) {
         return Optional.ofNullable(query.get(name));
-    }
-
-    public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
     }
 }

@@ -107,6 +107,10 @@ public final class InputRules {
             return new Interaction.LinkIdentity(link.customer(), link.added(), id(link.source(), "source"),
                     time(link.at(), arrival));
         }
+        if (interaction instanceof Interaction.ProfileName named) {
+            return new Interaction.ProfileName(named.customer(), name(named.name()), id(named.source(), "source"),
+                    time(named.at(), arrival));
+        }
         throw new IllegalArgumentException("unknown interaction " + interaction.getClass().getSimpleName());
     }
 

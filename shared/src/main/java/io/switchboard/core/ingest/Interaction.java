@@ -54,7 +54,7 @@ public sealed interface Interaction {
     }
 
     /**
-     * Every outbound entry of the channel account up to a time reaches at least this status (Messenger's
+     * Every outbound entry of the channel account up to a time reaches at least this status (a channel's
      * delivery and read watermarks): one receipt for everything sent before it, never moving anything back.
      */
     record Watermark(Identity customer, Channel channel, String source, DeliveryStatus status, Instant upTo)
@@ -86,13 +86,26 @@ public sealed interface Interaction {
     }
 
     /**
-     * Point another identity at the customer that {@code customer} names, e.g. a WhatsApp user's new number
+     * Point another identity at the customer that {@code customer} names, e.g. a user's new number
      * ({@code user_changed_number}) or a business-scoped user id seen next to a phone number.
      */
     record LinkIdentity(Identity customer, Identity added, String source, Instant at) implements Interaction {
         public LinkIdentity {
             Objects.requireNonNull(customer, "customer");
             Objects.requireNonNull(added, "added");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * A display name for the customer, learnt after the fact (a channel's profile lookup): fills the name only
+     * when the customer has none yet.
+     */
+    record ProfileName(Identity customer, String name, String source, Instant at) implements Interaction {
+        public ProfileName {
+            Objects.requireNonNull(customer, "customer");
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(at, "at");
         }

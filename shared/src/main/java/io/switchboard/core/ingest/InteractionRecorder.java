@@ -8,7 +8,14 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +53,54 @@ public class InteractionRecorder {
      */
     public Summary record(List<? extends Interaction> parsed) {
         List<Interaction> interactions = InputRules.admit(parsed, clock.instant());
+        Map<String, List<Interaction>> byCustomer = new LinkedHashMap<>();
+        boolean links = false;
+        for (Interaction interaction : interactions) {
+            byCustomer.computeIfAbsent(interaction.customer().key(), key -> new ArrayList<>()).add(interaction);
+            links |= interaction instanceof Interaction.LinkIdentity;
+        }
+        // A link joins two identities: what follows it may depend on it, so such a batch keeps its order whole.
+        if (byCustomer.size() < 2 || links) {
+            return recordInOrder(interactions);
+        }
+        // Meta batches up to 1000 changes: each customer's interactions stay in order, different customers are
+        // recorded side by side (the store's conditional writes keep racing customers apart).
+        List<Future<Summary>> parts = new ArrayList<>();
+        for (List<Interaction> customerInteractions : byCustomer.values()) {
+            parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions)));
+        }
+        Summary summary = new Summary();
+        RuntimeException failure = null;
+        for (Future<Summary> part : parts) {
+            try {
+                summary.add(part.get());
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.switchboard.core.store.StoreFault("interrupted while recording", e);
+            }
+        }
+        if (failure != null) {
+            // The provider retries the whole batch; what was recorded is recorded once (appends are idempotent).
+            throw failure;
+        }
+        return summary;
+    }
+
+    /** A small pool shared by all recorders of the container, made on first use (daemon threads). */
+    private static final class Parallel {
+        static final int THREADS = 8;
+        static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "recorder");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private Summary recordInOrder(List<Interaction> interactions) {
         Summary summary = new Summary();
         for (Interaction interaction : interactions) {
             if (interaction instanceof Interaction.LogEntry logEntry) {
@@ -77,6 +132,8 @@ public class InteractionRecorder {
                 } else if (outcome == ConversationLog.AmendOutcome.MISSING && amend.ifMissing() != null) {
                     count(summary, log.append(customer, amend.ifMissing()));
                 }
+            } else if (interaction instanceof Interaction.ProfileName named) {
+                resolve(summary, named.customer(), named.name(), named.source(), named.at());
             } else if (interaction instanceof Interaction.LinkIdentity link) {
                 Customer customer = resolve(summary, link.customer(), null, link.source(), link.at());
                 String owner = directory.link(customer, link.added(), link.at());
@@ -120,8 +177,20 @@ public class InteractionRecorder {
         public int identitiesLinked;
         public int linksRefused;
         public int amended;
-        /** The identities whose customer this batch created (e.g. to look up a profile name once). */
+        /** The identities whose customer this batch created (a channel may look up their profile name once). */
         public final List<Identity> newCustomers = new java.util.ArrayList<>();
+
+        void add(Summary other) {
+            customersCreated += other.customersCreated;
+            appended += other.appended;
+            duplicates += other.duplicates;
+            statusesApplied += other.statusesApplied;
+            statusesStale += other.statusesStale;
+            identitiesLinked += other.identitiesLinked;
+            linksRefused += other.linksRefused;
+            amended += other.amended;
+            newCustomers.addAll(other.newCustomers);
+        }
 
         @Override
         public String toString() {

@@ -1,7 +1,7 @@
 package io.switchboard.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.model.RejectedInputException;
 
 /**
  * Lenient reads of provider JSON values for parsers: absent, null and wrongly typed values give null instead
@@ -42,13 +42,13 @@ public final class JsonValues {
     /**
      * A field a payload cannot be keyed without (an id, a sender): text or a number, not blank.
      *
-     * @throws WebhookException 400 naming {@code where} when it is absent
+     * @throws RejectedInputException (400) naming {@code where} when it is absent
      */
     public static String requiredText(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
         String text = value != null && (value.isTextual() || value.isNumber()) ? nonBlank(value.asText()) : null;
         if (text == null) {
-            throw WebhookException.badRequest(where + " is missing");
+            throw new RejectedInputException(where + " is missing");
         }
         return text;
     }

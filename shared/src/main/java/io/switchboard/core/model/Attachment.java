@@ -6,8 +6,8 @@ package io.switchboard.core.model;
  *
  * @param type      image, audio, video, document, sticker, file...
  * @param mimeType  as the provider reports it, may be null
- * @param mediaId   provider media id (WhatsApp), may be null
- * @param url       provider URL (Messenger, Twilio), may be null
+ * @param mediaId   provider media id (fetched through the provider's media API), may be null
+ * @param url       provider URL, may be null
  * @param filename  may be null
  * @param caption   may be null
  * @param sizeBytes may be null

@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  * @param id                stable across retries, see {@link #idFor(Channel, String)}
  * @param channel           where it happened
- * @param source            channel account, e.g. {@code /whatsapp/<phone_number_id>}: the CloudEvent source
+ * @param source            channel account, e.g. {@code /<channel>/<account id>}: the CloudEvent source
  * @param direction         inbound (customer to company) or outbound
  * @param kind              message, reaction, call...
  * @param occurredAt        the provider's time, not arrival time

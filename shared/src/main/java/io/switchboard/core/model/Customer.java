@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param displayName      from the first payload that carried a profile name; may be null
  * @param identities       every identity key that points to this customer
  * @param createdAt        when the first contact was recorded
- * @param source           the channel account of the first contact, e.g. {@code /whatsapp/123}
+ * @param source           the channel account of the first contact, e.g. {@code /<channel>/<account id>}
  * @param openConversation the conversation the next entry may continue; null before the first entry
  */
 public record Customer(String id, String displayName, List<String> identities, Instant createdAt, String source,

@@ -11,7 +11,7 @@ public enum DeliveryStatus {
     DELIVERED("delivered", 3),
     READ("read", 4),
     FAILED("failed", 5),
-    // Calls (Twilio CallStatus: https://www.twilio.com/docs/voice/api/call-resource#call-status-values)
+    // Progress of a call; a channel maps its provider's call states onto these.
     RINGING("ringing", 1),
     IN_PROGRESS("in-progress", 2),
     COMPLETED("completed", 6),

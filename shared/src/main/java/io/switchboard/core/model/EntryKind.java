@@ -10,11 +10,11 @@ public enum EntryKind {
     LOCATION("location"),
     CONTACTS("contacts"),
     INTERACTIVE_REPLY("interactive_reply"),
-    /** A tap on a button or menu item that posts a payload back (Messenger postback). */
+    /** A tap on a button or menu item that posts a payload back (a postback). */
     POSTBACK("postback"),
-    /** The customer arrived through a link, ad or QR code (Messenger referral); where from is in details. */
+    /** The customer arrived through a link, ad or QR code (a referral); where from is in details. */
     REFERRAL("referral"),
-    /** The customer opted in (Messenger plugin or notification opt-in). */
+    /** The customer opted in (a plugin or notification opt-in). */
     OPTIN("optin"),
     SYSTEM("system"),
     /** An automatic answer (out-of-office, autoresponder): joins an open conversation, never opens one. */

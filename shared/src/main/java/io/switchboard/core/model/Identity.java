@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A normalized key that points to one customer: {@code phone:+14155550100}, {@code email:ann@example.com},
- * {@code messenger:<pageId>:<psid>}, {@code instagram:<accountId>:<igsid>}, {@code whatsapp-user:<id>}.
- * WhatsApp, SMS and voice share the phone key, so the same number meets in one customer.
+ * A normalized key that points to one customer: {@code <type>:<value>}. The core builds the two keys every kind of
+ * channel shares, {@code phone:+14155550100} (so messages, texts and calls from one number meet in one customer) and
+ * {@code email:ann@example.com}; each channel module builds its own kinds of key (page-scoped user ids, SIP
+ * addresses...).
  */
 public record Identity(String key) {
 
@@ -34,8 +35,8 @@ public record Identity(String key) {
     }
 
     /**
-     * A phone identity in E.164. Accepts WhatsApp's digits without '+', Twilio's "+1..." and
-     * "whatsapp:+1..." forms.
+     * A phone identity in E.164, normalized with libphonenumber. Accepts digits with or without '+', and a
+     * scheme in front ({@code tel:+1...}), which is dropped.
      *
      * @throws InvalidIdentityException when the text is not a possible international number
      */
@@ -69,32 +70,12 @@ public record Identity(String key) {
         return new Identity("email:" + address.trim().toLowerCase(Locale.ROOT));
     }
 
-    public static Identity messenger(String pageId, String psid) {
-        return new Identity("messenger:" + requireId(pageId, "page id") + ":" + requireId(psid, "psid"));
-    }
-
-    public static Identity instagram(String accountId, String igsid) {
-        return new Identity("instagram:" + requireId(accountId, "account id") + ":" + requireId(igsid, "igsid"));
-    }
-
-    /** WhatsApp's business-scoped user id, for payloads that carry no phone number. */
-    public static Identity whatsappUser(String userId) {
-        return new Identity("whatsapp-user:" + requireId(userId, "user id"));
-    }
-
     public String type() {
         return key.substring(0, key.indexOf(':'));
     }
 
     public String value() {
         return key.substring(key.indexOf(':') + 1);
-    }
-
-    private static String requireId(String id, String what) {
-        if (id == null || id.isBlank()) {
-            throw new InvalidIdentityException(what + " is missing");
-        }
-        return id.trim();
     }
 
     @Override

@@ -8,4 +8,9 @@ public class RejectedInputException extends IllegalArgumentException {
     public RejectedInputException(String reason) {
         super(reason);
     }
+
+    /** The short reason the provider is told. */
+    public String reason() {
+        return getMessage();
+    }
 }

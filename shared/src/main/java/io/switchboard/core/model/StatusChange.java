@@ -8,7 +8,7 @@ import java.util.Objects;
  * A provider's report that an (outbound) message reached a new delivery status.
  *
  * @param channel           the message's channel
- * @param source            channel account, e.g. {@code /whatsapp/<phone_number_id>}
+ * @param source            channel account, e.g. {@code /<channel>/<account id>}
  * @param providerMessageId the message the status is about
  * @param status            the reported status
  * @param at                the provider's time of the status

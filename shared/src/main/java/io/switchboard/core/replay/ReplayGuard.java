@@ -3,7 +3,7 @@ package io.switchboard.core.replay;
 import java.time.Instant;
 
 /**
- * Remembers one-time tokens of signatures that cover no content (Mailgun signs only timestamp + token), so a
+ * Remembers one-time tokens of signatures that cover no content (a provider that signs only a timestamp and a token), so a
  * captured request cannot be replayed with other content while its timestamp is still fresh.
  *
  * <p>The fingerprint is a digest of the content the request carried: the same token with the same fingerprint
@@ -13,7 +13,7 @@ import java.time.Instant;
 public interface ReplayGuard {
 
     /**
-     * @param scope       who issued the token, e.g. "mailgun"
+     * @param scope       who issued the token, e.g. the provider's name
      * @param token       the provider's one-time token
      * @param fingerprint digest of the request's content
      * @param expiresAt   when the token could no longer pass the freshness check anyway; it is forgotten after

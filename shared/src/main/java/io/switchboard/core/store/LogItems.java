@@ -2,6 +2,7 @@ package io.switchboard.core.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.switchboard.core.json.Json;
+import io.switchboard.core.log.LogChange;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
@@ -10,9 +11,8 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.model.Times;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,10 +66,6 @@ public final class LogItems {
     /** When the entry's text or details were last amended (an edit, a deletion, a transcription). */
     public static final String AMENDED_AT = "amendedAt";
 
-    /** Fixed width, so that text order is time order. */
-    private static final DateTimeFormatter SORTABLE_TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     private LogItems() {
     }
 
@@ -77,8 +73,9 @@ public final class LogItems {
         return ENTRY_SK_PREFIX + entryId;
     }
 
+    /** Fixed width, so that text order is time order. */
     public static String time(Instant instant) {
-        return SORTABLE_TIME.format(instant);
+        return Times.rfc3339(instant);
     }
 
     public static String timeKey(Instant occurredAt, String entryId) {
@@ -172,6 +169,26 @@ public final class LogItems {
                 instant(item, STATUS_AT),
                 details,
                 bool(item, PLACEHOLDER));
+    }
+
+    /** A stream record's old and new image as a domain change. */
+    public static LogChange changeOf(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
+        if (newImage == null || newImage.isEmpty()) {
+            return new LogChange.Unannounced();
+        }
+        boolean inserted = oldImage == null || oldImage.isEmpty();
+        if (isCustomer(newImage)) {
+            return inserted ? new LogChange.CustomerCreated(customerFrom(newImage)) : new LogChange.Unannounced();
+        }
+        if (!isEntry(newImage)) {
+            return new LogChange.Unannounced();
+        }
+        return new LogChange.EntryChanged(string(newImage, CUSTOMER_ID),
+                inserted || !isEntry(oldImage) ? null : loggedEntryFrom(oldImage), loggedEntryFrom(newImage));
+    }
+
+    public static LogChange.LoggedEntry loggedEntryFrom(Map<String, AttributeValue> item) {
+        return new LogChange.LoggedEntry(entryFrom(item), string(item, AMENDED_AT), statusError(item), statusRank(item));
     }
 
     /** Provider error details of a failed status, if any. */

@@ -3,14 +3,14 @@ package io.switchboard.core.webhook;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.context.ApplicationContextBuilder;
-import io.micronaut.function.aws.MicronautRequestHandler;
+import io.switchboard.core.config.LambdaFunction;
 
 /**
  * The Lambda entry point of a webhook function: a channel's handler class is only its two constructors, naming
  * its {@link WebhookChannel}; {@link #execute} hands every request to the one {@link WebhookPipeline}. The
  * channel is primed at init and registered once for priming before a SnapStart checkpoint ({@link Priming}).
  */
-public abstract class WebhookFunction extends MicronautRequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class WebhookFunction extends LambdaFunction<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final WebhookChannel channel;
     private final WebhookPipeline pipeline;
@@ -32,7 +32,7 @@ public abstract class WebhookFunction extends MicronautRequestHandler<APIGateway
     }
 
     @Override
-    public final APIGatewayV2HTTPResponse execute(APIGatewayV2HTTPEvent event) {
+    protected final APIGatewayV2HTTPResponse execute(APIGatewayV2HTTPEvent event) {
         return pipeline.handle(event, channel);
     }
 }

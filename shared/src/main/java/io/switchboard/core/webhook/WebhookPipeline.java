@@ -45,7 +45,7 @@ public class WebhookPipeline {
             response = run(event, channel, outcome);
         } catch (WebhookException refused) {
             outcome.verdict = "refused: " + refused.reason();
-            response = Responses.text(refused.status(), refused.reason());
+            response = Responses.of(refused.status(), "text/plain; charset=utf-8", refused.reason(), refused.headers());
         } catch (RejectedInputException badInput) {
             outcome.verdict = "refused: " + badInput.getMessage();
             response = Responses.text(400, badInput.getMessage());

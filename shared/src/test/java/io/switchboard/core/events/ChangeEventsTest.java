@@ -23,7 +23,7 @@ class ChangeEventsTest {
 
     @Test
     void insertedCustomerRecord_announcesCustomerCreated() {
-        var events = ChangeEvents.of(null, LogItems.customerItem(customer), null);
+        var events = ChangeEvents.of(LogItems.changeOf(null, LogItems.customerItem(customer)), null);
 
         assertEquals(1, events.size());
         assertEquals(EventTypes.CUSTOMER_CREATED, events.get(0).type());
@@ -33,7 +33,7 @@ class ChangeEventsTest {
 
     @Test
     void insertedEntryOpeningConversation_announcesOpenedThenReceived() {
-        var events = ChangeEvents.of(null, entryItem(inbound().inConversation("conv-1", true), null), customer);
+        var events = ChangeEvents.of(LogItems.changeOf(null, entryItem(inbound().inConversation("conv-1", true), null)), customer);
 
         assertEquals(List.of(EventTypes.CONVERSATION_OPENED, EventTypes.MESSAGE_RECEIVED), types(events));
         assertEquals("conv-1", events.get(1).data().get("conversationId"));
@@ -42,7 +42,7 @@ class ChangeEventsTest {
     @Test
     void sameChangeReadTwice_yieldsSameEventIds() {
         var item = entryItem(inbound().inConversation("conv-1", true), null);
-        assertEquals(ChangeEvents.of(null, item, customer), ChangeEvents.of(null, item, customer));
+        assertEquals(ChangeEvents.of(LogItems.changeOf(null, item), customer), ChangeEvents.of(LogItems.changeOf(null, item), customer));
     }
 
     @Test
@@ -50,10 +50,10 @@ class ChangeEventsTest {
         var sent = entryItem(outbound("conv-1"), DeliveryStatus.SENT);
         var read = entryItem(outbound("conv-1"), DeliveryStatus.READ);
 
-        var forward = ChangeEvents.of(sent, read, customer);
+        var forward = ChangeEvents.of(LogItems.changeOf(sent, read), customer);
         assertEquals(List.of(EventTypes.MESSAGE_STATUS), types(forward));
         assertEquals("read", ((Map<?, ?>) forward.get(0).data().get("entry")).get("status"));
-        assertTrue(ChangeEvents.of(read, read, customer).isEmpty());
+        assertTrue(ChangeEvents.of(LogItems.changeOf(read, read), customer).isEmpty());
     }
 
     @Test
@@ -62,8 +62,8 @@ class ChangeEventsTest {
         placeholder.put(LogItems.PLACEHOLDER, AttributeValue.fromBool(true));
         var filled = entryItem(outbound("conv-1"), DeliveryStatus.DELIVERED);
 
-        var first = ChangeEvents.of(null, placeholder, customer);
-        var second = ChangeEvents.of(placeholder, filled, customer);
+        var first = ChangeEvents.of(LogItems.changeOf(null, placeholder), customer);
+        var second = ChangeEvents.of(LogItems.changeOf(placeholder, filled), customer);
 
         assertEquals(List.of(EventTypes.MESSAGE_SENT, EventTypes.MESSAGE_STATUS), types(first));
         assertEquals(List.of(EventTypes.MESSAGE_SENT), types(second));
@@ -78,9 +78,9 @@ class ChangeEventsTest {
         var completed = entryItem(call, DeliveryStatus.COMPLETED);
         var failedLater = entryItem(call, DeliveryStatus.FAILED);
 
-        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(ringing, completed, customer)));
-        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(null, completed, customer)).subList(1, 2));
-        assertTrue(ChangeEvents.of(failedLater, completed, customer).isEmpty());
+        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(LogItems.changeOf(ringing, completed), customer)));
+        assertEquals(List.of(EventTypes.CALL_ENDED), types(ChangeEvents.of(LogItems.changeOf(null, completed), customer)).subList(1, 2));
+        assertTrue(ChangeEvents.of(LogItems.changeOf(failedLater, completed), customer).isEmpty());
     }
 
     @Test
@@ -89,7 +89,7 @@ class ChangeEventsTest {
                 .kind(io.switchboard.core.model.EntryKind.CALL).occurredAt(AT).build().inConversation("conv-1", false);
         var earlier = inbound().inConversation("conv-1", false);
 
-        var events = ChangeEvents.of(null, entryItem(call, null), customer, id -> List.of(earlier, call));
+        var events = ChangeEvents.of(LogItems.changeOf(null, entryItem(call, null)), customer, id -> List.of(earlier, call));
 
         assertEquals(List.of(EventTypes.CALL_STARTED), types(events));
         List<?> recent = (List<?>) events.get(0).data().get("recentEntries");
@@ -104,11 +104,11 @@ class ChangeEventsTest {
         after.put(LogItems.TEXT, AttributeValue.fromS("hi (edited)"));
         after.put(LogItems.AMENDED_AT, AttributeValue.fromS("2026-11-20T10:05:00.000Z"));
 
-        var events = ChangeEvents.of(before, after, customer);
+        var events = ChangeEvents.of(LogItems.changeOf(before, after), customer);
 
         assertEquals(List.of(EventTypes.MESSAGE_RECEIVED), types(events));
         assertEquals("hi (edited)", ((Map<?, ?>) events.get(0).data().get("entry")).get("text"));
-        assertTrue(ChangeEvents.of(after, after, customer).isEmpty());
+        assertTrue(ChangeEvents.of(LogItems.changeOf(after, after), customer).isEmpty());
     }
 
     private static List<String> types(List<CloudEvent> events) {

@@ -23,11 +23,8 @@ class IdentityTest {
     }
 
     @Test
-    void emailIsLowerCased_andMetaIdsArePageScoped() {
+    void emailIsLowerCased_andPhoneIsItsOwnType() {
         assertEquals("email:ann.lee@example.com", Identity.email(" Ann.Lee@Example.COM ").key());
-        assertEquals("messenger:111:222", Identity.messenger("111", "222").key());
-        assertEquals("instagram:333:444", Identity.instagram("333", "444").key());
-        assertEquals("whatsapp-user:US.abc", Identity.whatsappUser("US.abc").key());
         assertEquals("phone", Identity.phone("14155550100").type());
     }
 

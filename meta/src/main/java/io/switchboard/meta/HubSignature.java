@@ -1,5 +1,9 @@
-package io.switchboard.core.security;
+package io.switchboard.meta;
 
+import io.switchboard.core.config.Secrets;
+import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.security.Hmac;
+import io.switchboard.core.webhook.WebhookRoute;
 import java.util.HexFormat;
 
 /**
@@ -14,6 +18,24 @@ public final class HubSignature {
     private static final String PREFIX = "sha256=";
 
     private HubSignature() {
+    }
+
+    /**
+     * The verifier of a route whose bodies Meta signs with the app secret of this name. The secret is read per
+     * request (not when the route is built), so a rotated secret is picked up and a missing one is a 500.
+     */
+    public static WebhookRoute.Verifier verifier(Secrets secrets, String appSecretName) {
+        return request -> {
+            String appSecret = secrets.require(appSecretName);
+            String signature = request.header(HEADER).orElse("");
+            if (signature.isBlank()) {
+                throw WebhookException.unauthorized("missing signature");
+            }
+            // Over the bytes as received: Meta signs its own serialisation, which re-serialised JSON would not match.
+            if (!isValid(signature, request.body(), appSecret)) {
+                throw WebhookException.unauthorized("invalid signature");
+            }
+        };
     }
 
     public static boolean isValid(String headerValue, byte[] rawBody, String appSecret) {

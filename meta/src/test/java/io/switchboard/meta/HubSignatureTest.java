@@ -1,4 +1,4 @@
-package io.switchboard.core.security;
+package io.switchboard.meta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,11 @@
-package io.switchboard.core.security;
+package io.switchboard.meta;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.config.Secrets;
 import io.switchboard.core.http.Responses;
 import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.http.WebhookRequest;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.core.webhook.WebhookRoute;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -15,6 +17,11 @@ import java.security.MessageDigest;
 public final class HubChallenge {
 
     private HubChallenge() {
+    }
+
+    /** The handshake of a route whose verify token (typed into the App Dashboard) is the secret of this name. */
+    public static WebhookRoute.Responder responder(Secrets secrets, String verifyTokenName) {
+        return request -> answer(request, secrets.require(verifyTokenName));
     }
 
     public static APIGatewayV2HTTPResponse answer(WebhookRequest request, String expectedToken) {

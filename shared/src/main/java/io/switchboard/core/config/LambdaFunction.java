@@ -1,0 +1,51 @@
+package io.switchboard.core.config;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.function.aws.LambdaApplicationContextBuilder;
+import java.io.Closeable;
+
+/**
+ * A Lambda entry point on Micronaut Function's Lambda application context ({@link LambdaApplicationContextBuilder}:
+ * the function and lambda environments, eager singletons), built once per container; the handler's own
+ * {@code @Inject} fields are filled from it.
+ *
+ * <p>Not a {@code MicronautRequestHandler}: that class registers the Lambda {@link Context} objects as new
+ * singletons on every invocation, each registration scanning every bean, so a warm container grows slower and
+ * larger with every call (thousands of runtime bean definitions after a few thousand calls). Nothing here depends
+ * on the Lambda context, so nothing is registered per call.
+ */
+public abstract class LambdaFunction<I, O> implements RequestHandler<I, O>, Closeable {
+
+    private final ApplicationContext context;
+
+    /** For Lambda: configuration from the environment. */
+    protected LambdaFunction() {
+        this(new LambdaApplicationContextBuilder());
+    }
+
+    /** For the local cloud, tests and benchmarks: collaborators come from the builder (see {@link Contexts}). */
+    protected LambdaFunction(ApplicationContextBuilder builder) {
+        this.context = builder.build().start();
+        context.inject(this);
+    }
+
+    @Override
+    public final O handleRequest(I input, Context lambdaContext) {
+        return execute(input);
+    }
+
+    /** One invocation. */
+    protected abstract O execute(I input);
+
+    public ApplicationContext getApplicationContext() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
