@@ -290,6 +290,33 @@ class EmbeddedHardeningTest {
         cloud.awaitEvents(customerId, events -> types(events).contains("switchboard.voicemail.received"));
     }
 
+    // ---------------------------------------------------------------- 6. races
+
+    @Test
+    void identityWhoseCustomerRecordIsNotReadableYet_isRetriedThenAnswered503_andTheProvidersRetryIsStoredOnce() {
+        // given an identity claimed by a customer whose record a racing read cannot see yet (as on stores whose
+        // transactions are not isolated from single reads)
+        String waId = newWaId();
+        String customerId = "race-" + UUID.randomUUID();
+        cloud.local().dynamoDb().putItem(b -> b.tableName(cloud.local().tableName("CustomersTable")).item(Map.of(
+                "identity", AttributeValue.fromS("phone:+" + waId), "customerId", AttributeValue.fromS(customerId),
+                "createdAt", AttributeValue.fromS(Instant.now().toString()))));
+        String body = WhatsAppWebhooks.text(waId, "Racer", "wamid.race-" + waId, Instant.now().minusSeconds(5), "first!");
+
+        // when the message arrives: the core reads again a few times, then asks Meta to retry
+        HttpResponse<String> meanwhile = cloud.postWhatsApp(body);
+        assertEquals(503, meanwhile.statusCode(), meanwhile.body());
+        assertTrue(cloud.entries(customerId).isEmpty());
+
+        // and once the record is there, Meta's retry is stored, once
+        cloud.local().dynamoDb().putItem(b -> b.tableName(cloud.local().tableName("ConversationLogTable")).item(
+                LogItems.customerItem(new io.switchboard.core.model.Customer(customerId, null,
+                        List.of("phone:+" + waId), Instant.now(), WhatsAppWebhooks.SOURCE, null))));
+        assertEquals(200, cloud.postWhatsApp(body).statusCode());
+        assertEquals(200, cloud.postWhatsApp(body).statusCode());
+        assertEquals(1, cloud.entries(customerId).size());
+    }
+
     // ---------------------------------------------------------------- 7. a second subscriber
 
     @Test
