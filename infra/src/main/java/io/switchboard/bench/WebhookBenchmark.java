@@ -1,64 +1,180 @@
 package io.switchboard.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.store.LogItems;
+import io.switchboard.fanout.FanoutHandler;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The webhook benchmark: prints a table of cold start, warm latency, AWS requests per webhook and jar sizes,
- * each beside a baseline measured in the same run (these machines are shared and noisy: compare ratios).
+ * The webhook benchmark: prints a table of cold start, warm latency, AWS requests per webhook, jar sizes, per-call
+ * cost after many invocations with a Lambda Context, Meta batches, fan-out throughput and gateway latency, each
+ * beside a baseline or goal measured in the same run (these machines are shared and noisy: compare ratios).
  *
- * <pre>java -cp infra/target/switchboard-local.jar io.switchboard.bench.WebhookBenchmark [--jvms 5] [--webhooks 1000]</pre>
+ * <pre>java -cp infra/target/switchboard-local.jar io.switchboard.bench.WebhookBenchmark [--help] [--only warm,batch] [--jvms 5] ...</pre>
  */
 public final class WebhookBenchmark {
 
     private static final int CUSTOMERS = 100;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebhookBenchmark.class);
 
     private WebhookBenchmark() {
     }
 
+    /** The parts, in the order they run; --only picks some of them. */
+    static final List<String> PARTS = List.of("cold", "warm", "requests", "jars", "context", "batch", "fanout", "gateway");
+
+    private static final String VERIFY_TOKEN = "bench-verify-token";
+
+    private static final String HELP = """
+            Switchboard webhook benchmark: prints one table, every figure beside a baseline or goal measured in the same run.
+
+            java -cp infra/target/switchboard-local.jar io.switchboard.bench.WebhookBenchmark [options]
+
+            options:
+              --help                 this text
+              --only PART,PART...    run only these parts (default: all): cold,warm,requests,jars,context,batch,fanout,gateway
+              --jvms N               fresh JVMs per cold-start variant (default 5)
+              --webhooks N           warm webhooks timed (default 1000)
+              --context-calls N      invocations before the late per-call window (default 10000)
+              --batch N              messages in the Meta batch POST (default 1000)
+              --fanout-events N      log changes written and fanned out (default 3000)
+              --fanout-customers N,N customers the changes are spread over, round robin; one fan-out run per
+                                     value (default 100,10: many customers, each with ~1 event per stream batch,
+                                     and few, each with several)
+              --gateway-requests N   sequential handshake GETs (default 500)
+
+            parts and their rows:
+              cold      wall time of a fresh JVM: an empty handler (floor) vs the WhatsApp handler answering one signed
+                        webhook (median of --jvms, run alternately)
+              warm      p50/p99 of one signed webhook through the handler (known customer; new customer) vs a
+                        GetItem + PutItem floor with the same SDK client setup
+              requests  AWS requests made per webhook (new customer, known customer warm and fresh, duplicate)
+              jars      size of each function's deployable jar
+              context   p50 wall and CPU per call of a window of 200 webhooks invoked with a Lambda Context, after 100
+                        calls vs after --context-calls calls of the same handler (goal <= 1.10x), and the context's
+                        bean definitions at both points; the JIT is warmed on another handler first
+              batch     time to answer one signed POST of --batch messages from new customers (goal <= 3 s), then
+                        from the same, now known, customers (goal <= 2 s), then the known batch delivered again (a
+                        retry); the log's entries counted with a Scan before and after (nothing lost or doubled)
+              fanout    events/s published by FanoutHandler from --fanout-events log changes read from the table's
+                        stream, one message per request on one thread (FANOUT_BATCH_ENTRIES=1, FANOUT_CONCURRENCY=1:
+                        baseline) vs the defaults (goal >= 5x); messages on each fresh FIFO queue vs events expected
+              gateway   p50/p99 of --gateway-requests sequential GET handshakes to the local gateway over one
+                        keep-alive HTTP/1.1 connection (goal p50 <= 5 ms)
+            """;
+
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(HELP);
+            return;
+        }
+        List<String> only = only(args);
         int jvms = intOption(args, "--jvms", 5);
         int webhooks = intOption(args, "--webhooks", 1000);
+        int contextCalls = intOption(args, "--context-calls", 10_000);
+        int batch = intOption(args, "--batch", 1000);
+        int fanoutEvents = intOption(args, "--fanout-events", 3000);
+        int gatewayRequests = intOption(args, "--gateway-requests", 500);
+        List<Integer> fanoutCustomers = Arrays.stream(stringOption(args, "--fanout-customers", "100,10").split(","))
+                .map(String::trim).filter(v -> !v.isEmpty()).map(Integer::parseInt).toList();
         Path root = repositoryRoot();
         System.out.println("Switchboard webhook benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("java.version") + ")");
+                + System.getProperty("java.version") + "; parts: " + String.join(",", only) + ")");
         try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().streamPoller(false)
-                .template(root.resolve("template.yaml")))) {
+                .template(root.resolve("template.yaml"))
+                .env(Map.of("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET, "WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)))) {
             Map<String, String> functionEnv = new LinkedHashMap<>();
             functionEnv.put("AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint());
             functionEnv.put("AWS_REGION", "us-east-1");
             functionEnv.put("CUSTOMERS_TABLE", cloud.tableName("CustomersTable"));
             functionEnv.put("CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"));
             functionEnv.put("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET);
-            functionEnv.put("WHATSAPP_VERIFY_TOKEN", "bench-verify-token");
+            functionEnv.put("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
 
             List<String[]> rows = new ArrayList<>();
-            coldStart(root, functionEnv, jvms, rows);
-            warm(functionEnv, webhooks, rows);
-            requestsPerWebhook(functionEnv, rows);
-            jarSizes(root, rows);
+            if (only.contains("cold")) {
+                coldStart(root, functionEnv, jvms, rows);
+            }
+            if (only.contains("warm")) {
+                warm(functionEnv, webhooks, rows);
+            }
+            if (only.contains("requests")) {
+                requestsPerWebhook(functionEnv, rows);
+            }
+            if (only.contains("jars")) {
+                jarSizes(root, rows);
+            }
+            if (only.contains("context")) {
+                perCallDrift(functionEnv, contextCalls, rows);
+            }
+            if (only.contains("batch")) {
+                metaBatch(functionEnv, cloud, batch, rows);
+            }
+            if (only.contains("fanout")) {
+                for (int shape = 0; shape < fanoutCustomers.size(); shape++) {
+                    fanout(functionEnv, cloud, fanoutEvents, fanoutCustomers.get(shape), shape, rows);
+                }
+            }
+            if (only.contains("gateway")) {
+                gateway(cloud, gatewayRequests, rows);
+            }
             print(rows);
         }
         // Embedded services leave idle non-daemon threads behind (DynamoDB Local's server pool lingers for
         // minutes); the measurements are done, so end the JVM now.
         System.exit(0);
+    }
+
+    private static List<String> only(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--only") || args[i].startsWith("--only=")) {
+                String value = args[i].startsWith("--only=") ? args[i].substring("--only=".length())
+                        : i + 1 < args.length ? args[i + 1] : "";
+                List<String> parts = Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+                for (String part : parts) {
+                    if (!PARTS.contains(part)) {
+                        System.err.println("unknown part " + part + " (parts: " + String.join(",", PARTS) + "; see --help)");
+                        System.exit(2);
+                    }
+                }
+                return PARTS.stream().filter(parts::contains).toList();
+            }
+        }
+        return PARTS;
     }
 
     // ------------------------------------------------------------------ cold start
@@ -143,7 +259,7 @@ public final class WebhookBenchmark {
                 long start = System.nanoTime();
                 dynamoDb.getItem(GetItemRequest.builder().tableName(table).key(LogItems.key(key, LogItems.CUSTOMER_SK))
                         .consistentRead(true).build());
-                Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item =
+                Map<String, AttributeValue> item =
                         new HashMap<>(LogItems.key(key, LogItems.entrySk("floor" + i)));
                 item.put(LogItems.TEXT, LogItems.s("benchmark message"));
                 dynamoDb.putItem(PutItemRequest.builder().tableName(table).item(item).build());
@@ -197,10 +313,266 @@ public final class WebhookBenchmark {
         }
     }
 
+    // ------------------------------------------------------------------ per-call cost with a Lambda Context
+
+    /**
+     * Lambda hands every invocation a Context: a handler that registers something per call grows slower with
+     * every call a container serves. The same handler, the same request shape, early window vs late window.
+     */
+    private static void perCallDrift(Map<String, String> env, int calls, List<String[]> rows) {
+        int window = 200;
+        long epoch = 1764000000L;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // JIT and class loading on another container first (this JVM may have run nothing yet): the early window
+        // must not be slow for reasons that have nothing to do with how many calls the handler has served.
+        try (WhatsAppWebhookHandler warmup = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
+            for (int i = 0; i < 1000; i++) {
+                invoke(warmup, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.ctxwarm." + i, epoch - 2000 + i));
+            }
+        }
+        try (WhatsAppWebhookHandler handler = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
+            int call = 0;
+            for (; call < 100; call++) {
+                invoke(handler, SignedWebhooks.whatsAppText(customer(call % CUSTOMERS), "wamid.ctx." + call, epoch + call));
+            }
+            int beansEarly = handler.getApplicationContext().getAllBeanDefinitions().size();
+            long[][] early = timedWindow(handler, threads, call, window, epoch);
+            call += window;
+            for (; call < calls; call++) {
+                invoke(handler, SignedWebhooks.whatsAppText(customer(call % CUSTOMERS), "wamid.ctx." + call, epoch + call));
+            }
+            int beansLate = handler.getApplicationContext().getAllBeanDefinitions().size();
+            long[][] late = timedWindow(handler, threads, call, window, epoch);
+            String how = "p50 wall / CPU of " + window + " calls, each with a Lambda Context";
+            rows.add(new String[] {"per call after 100 invocations with a Context (baseline)",
+                    us(percentile(early[0], 50)) + " / " + us(percentile(early[1], 50)), how + "; " + beansEarly + " bean definitions",
+                    "1.00x"});
+            rows.add(new String[] {"per call after " + String.format("%,d", calls) + " invocations with a Context",
+                    us(percentile(late[0], 50)) + " / " + us(percentile(late[1], 50)), how + "; " + beansLate + " bean definitions",
+                    ratio(percentile(late[0], 50), percentile(early[0], 50)) + " wall, "
+                            + ratio(percentile(late[1], 50), percentile(early[1], 50)) + " CPU (goal <= 1.10x)"});
+        }
+    }
+
+    /** Wall and thread-CPU nanos of {@code size} calls starting at call number {@code first}. */
+    private static long[][] timedWindow(WhatsAppWebhookHandler handler, ThreadMXBean threads, int first, int size, long epoch) {
+        long[] wall = new long[size];
+        long[] cpu = new long[size];
+        for (int i = 0; i < size; i++) {
+            int call = first + i;
+            APIGatewayV2HTTPEvent event = SignedWebhooks.whatsAppText(customer(call % CUSTOMERS), "wamid.ctx." + call, epoch + call);
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            invoke(handler, event);
+            wall[i] = System.nanoTime() - start;
+            cpu[i] = threads.getCurrentThreadCpuTime() - cpuStart;
+        }
+        return new long[][] {wall, cpu};
+    }
+
+    // ------------------------------------------------------------------ Meta batch
+
+    /**
+     * One signed POST of {@code size} messages from as many new customers, then the same customers again (now
+     * known), then that second delivery again (a retry), each answered by the handler against the embedded cloud.
+     */
+    private static void metaBatch(Map<String, String> env, LocalCloud cloud, int size, List<String[]> rows) {
+        DynamoDbClient dynamoDb = cloud.dynamoDb();
+        String logTable = cloud.tableName("ConversationLogTable");
+        long epoch = 1764100000L;
+        List<String> senders = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            senders.add("1415560" + String.format("%04d", i));
+        }
+        try (WhatsAppWebhookHandler handler = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
+            // The handler's first batch (class loading, JIT, connections) on other customers, not timed.
+            List<String> warmup = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                warmup.add("1415562" + String.format("%04d", i));
+            }
+            invoke(handler, SignedWebhooks.whatsAppBatch(warmup, "wamid.batchwarm.", epoch));
+
+            long[] created = batchRun(handler, dynamoDb, logTable, SignedWebhooks.whatsAppBatch(senders, "wamid.batchnew.", epoch));
+            rows.add(batchRow(String.format("%,d", size) + "-message Meta batch, new customers (1 POST)", created, size,
+                    3000, size));
+            APIGatewayV2HTTPEvent known = SignedWebhooks.whatsAppBatch(senders, "wamid.batchknown.", epoch + 60);
+            long[] again = batchRun(handler, dynamoDb, logTable, known);
+            rows.add(batchRow(String.format("%,d", size) + "-message Meta batch, known customers (1 POST)", again, size,
+                    2000, 0));
+            long[] retried = batchRun(handler, dynamoDb, logTable, known);
+            rows.add(batchRow("the known-customer batch delivered again (Meta's retry)", retried, 0, 2000, 0));
+        }
+    }
+
+    /** {answer millis, entries added, customers added}. */
+    private static long[] batchRun(WhatsAppWebhookHandler handler, DynamoDbClient dynamoDb, String table,
+                                   APIGatewayV2HTTPEvent event) {
+        long entriesBefore = countRecords(dynamoDb, table, LogItems.TYPE_ENTRY);
+        long customersBefore = countRecords(dynamoDb, table, LogItems.TYPE_CUSTOMER);
+        long start = System.nanoTime();
+        invoke(handler, event);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new long[] {millis, countRecords(dynamoDb, table, LogItems.TYPE_ENTRY) - entriesBefore,
+                countRecords(dynamoDb, table, LogItems.TYPE_CUSTOMER) - customersBefore};
+    }
+
+    private static String[] batchRow(String what, long[] run, int expectedEntries, long goalMillis, int expectedCustomers) {
+        String check = run[1] == expectedEntries && run[2] == expectedCustomers ? "ok"
+                : "EXPECTED " + expectedEntries + " and " + expectedCustomers;
+        return new String[] {what, String.format("%.2f s", run[0] / 1000.0),
+                "answer time via the handler; +" + run[1] + " entries, +" + run[2] + " customers in the log (" + check + ")",
+                String.format("%.2fx of goal <= %d s", (double) run[0] / goalMillis, goalMillis / 1000)};
+    }
+
+    /** Items of the log with this record type, by a Scan COUNT. */
+    private static long countRecords(DynamoDbClient dynamoDb, String table, String recordType) {
+        long count = 0;
+        for (ScanResponse page : dynamoDb.scanPaginator(ScanRequest.builder().tableName(table).select(Select.COUNT)
+                .filterExpression("#t = :t").expressionAttributeNames(Map.of("#t", LogItems.RECORD_TYPE))
+                .expressionAttributeValues(Map.of(":t", LogItems.s(recordType))).consistentRead(true).build())) {
+            count += page.count();
+        }
+        return count;
+    }
+
+    // ------------------------------------------------------------------ fan-out
+
+    /**
+     * {@code changes} webhooks of known customers, their log changes read back from the table's stream, and those
+     * fed to FanoutHandler twice, each time into a fresh FIFO queue: one message per request on one thread (the
+     * baseline), then with the defaults.
+     */
+    private static void fanout(Map<String, String> env, LocalCloud cloud, int changes, int customers, int shape,
+                               List<String[]> rows) {
+        long epoch = 1764200000L;
+        String logTable = cloud.tableName("ConversationLogTable");
+        Settings cloudSettings = Settings.of(env);
+        try (WhatsAppWebhookHandler handler = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)));
+             DynamoDbStreamsClient streams = AwsClientFactory.configure(DynamoDbStreamsClient.builder(), "DYNAMODB",
+                     cloudSettings, List.of()).build()) {
+            for (int i = 0; i < customers; i++) {
+                invoke(handler, SignedWebhooks.whatsAppText(fanoutCustomer(shape, i), "wamid.fanwarm." + shape + "." + i, epoch));
+            }
+            Set<String> before = new HashSet<>();
+            StreamEvents.readAll(cloud.dynamoDb(), streams, logTable).forEach(r -> before.add(r.dynamodb().sequenceNumber()));
+            for (int i = 0; i < changes; i++) {
+                invoke(handler, SignedWebhooks.whatsAppText(fanoutCustomer(shape, i % customers), "wamid.fan." + shape + "." + i, epoch + 1 + i));
+            }
+            List<Record> records = StreamEvents.readAll(cloud.dynamoDb(), streams, logTable).stream()
+                    .filter(r -> !before.contains(r.dynamodb().sequenceNumber())).toList();
+            String streamArn = cloud.dynamoDb().describeTable(b -> b.tableName(logTable)).table().latestStreamArn();
+            List<DynamodbEvent> events = StreamEvents.events(records, streamArn, 100);
+            long entries = records.stream().filter(r -> r.dynamodb().hasNewImage()
+                    && LogItems.TYPE_ENTRY.equals(attribute(r.dynamodb().newImage(), LogItems.RECORD_TYPE))
+                    && !r.dynamodb().hasOldImage()).count();
+
+            Map<String, String> fanoutEnv = new LinkedHashMap<>(env);
+            fanoutEnv.put("AWS_ENDPOINT_URL_SQS", cloud.sqsEndpoint());
+            fanoutEnv.put("FANOUT_FAILURES_QUEUE_URL", cloud.queueUrl("FanoutFailuresQueue"));
+            Map<String, String> oneAtATime = new LinkedHashMap<>(fanoutEnv);
+            oneAtATime.put("FANOUT_BATCH_ENTRIES", "1");
+            oneAtATime.put("FANOUT_CONCURRENCY", "1");
+            long parkedBefore = messagesOn(cloud.sqs(), cloud.queueUrl("FanoutFailuresQueue"));
+            // Class loading and JIT for both publishers on throwaway queues, so the baseline does not pay for both.
+            List<DynamodbEvent> warmup = events.isEmpty() ? List.of() : List.of(events.get(0));
+            fanoutRun(cloud, oneAtATime, "bench-fanout-warm-one-" + shape, warmup);
+            fanoutRun(cloud, fanoutEnv, "bench-fanout-warm-batched-" + shape, warmup);
+
+            long[] baseline = fanoutRun(cloud, oneAtATime, "bench-fanout-one-" + shape, events);
+            long[] batched = fanoutRun(cloud, fanoutEnv, "bench-fanout-batched-" + shape, events);
+            long parked = messagesOn(cloud.sqs(), cloud.queueUrl("FanoutFailuresQueue")) - parkedBefore;
+            double baselineRate = baseline[1] * 1e9 / baseline[0];
+            double batchedRate = batched[1] * 1e9 / batched[0];
+            String source = records.size() + " stream records (" + entries + " new entries) from " + changes + " webhooks of "
+                    + customers + " customers, fed 100 records per call";
+            rows.add(new String[] {"fan-out, " + customers + " customers: one message per request, 1 thread (baseline)",
+                    String.format("%.0f events/s", baselineRate),
+                    fanoutHow(baseline, source, entries), "1.00x"});
+            rows.add(new String[] {"fan-out, " + customers + " customers: defaults (SendMessageBatch, parallel lanes)",
+                    String.format("%.0f events/s", batchedRate),
+                    fanoutHow(batched, source, entries) + (parked == 0 ? "" : "; " + parked + " PARKED"),
+                    String.format("%.2fx (goal >= 5x)", batchedRate / baselineRate)});
+        }
+    }
+
+    /** {nanos, messages on the queue, batch item failures} of feeding every event to a fresh handler and queue. */
+    private static long[] fanoutRun(LocalCloud cloud, Map<String, String> env, String queueName, List<DynamodbEvent> events) {
+        SqsClient sqs = cloud.sqs();
+        String queueUrl = sqs.createQueue(b -> b.queueName(queueName + ".fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        String arn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        Map<String, String> settings = new LinkedHashMap<>(env);
+        settings.put("SUBSCRIBER_QUEUE_ARNS", arn);
+        long failures = 0;
+        long elapsed;
+        try (FanoutHandler handler = new FanoutHandler(Contexts.with(Settings.of(settings)))) {
+            long start = System.nanoTime();
+            for (DynamodbEvent event : events) {
+                StreamsEventResponse response = handler.handleRequest(event, new io.switchboard.local.InvocationContext("switchboard-bench", 15, 1024, LOG));
+                if (response.getBatchItemFailures() != null) {
+                    failures += response.getBatchItemFailures().size();
+                }
+            }
+            elapsed = System.nanoTime() - start;
+        }
+        return new long[] {elapsed, messagesOn(sqs, queueUrl), failures};
+    }
+
+    private static String fanoutHow(long[] run, String source, long expected) {
+        String check = run[1] == expected ? "ok" : "EXPECTED " + expected;
+        return String.format("%s; %.2f s; %d messages on a fresh FIFO queue (%s)", source, run[0] / 1e9, run[1], check)
+                + (run[2] == 0 ? "" : "; " + run[2] + " batch item failures");
+    }
+
+    private static long messagesOn(SqsClient sqs, String queueUrl) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    private static String attribute(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    /** Shape 0: 1415563xxxx, shape 1: 1415564xxxx... (ranges no other part uses). */
+    private static String fanoutCustomer(int shape, int index) {
+        return "14155" + (63 + shape) + String.format("%04d", index);
+    }
+
+    // ------------------------------------------------------------------ gateway
+
+    /** Sequential GET handshakes through the local gateway on one keep-alive HTTP/1.1 connection. */
+    private static void gateway(LocalCloud cloud, int requests, List<String[]> rows) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create(cloud.baseUrl() + "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=" + VERIFY_TOKEN
+                + "&hub.challenge=1");
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
+        long[] samples = new long[requests];
+        for (int i = -50; i < requests; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            long elapsed = System.nanoTime() - start;
+            if (response.statusCode() != 200 || !"1".equals(response.body().trim())) {
+                throw new IllegalStateException("handshake answered " + response.statusCode() + ": " + response.body());
+            }
+            if (i >= 0) {
+                samples[i] = elapsed;
+            }
+        }
+        long p50 = percentile(samples, 50);
+        rows.add(new String[] {"gateway: GET handshake, one keep-alive connection",
+                us(p50) + " / " + us(percentile(samples, 99)),
+                "p50 / p99 of " + requests + " sequential requests (after 50), HTTP/1.1",
+                String.format("%.2fx of goal p50 <= 5 ms", p50 / 5_000_000.0)});
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void invoke(WhatsAppWebhookHandler handler, APIGatewayV2HTTPEvent event) {
-        int status = handler.handleRequest(event, null).getStatusCode();
+        int status = handler.handleRequest(event, new io.switchboard.local.InvocationContext("switchboard-bench", 15, 1024, LOG)).getStatusCode();
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);
         }
@@ -252,6 +624,15 @@ public final class WebhookBenchmark {
         for (String[] row : rows) {
             System.out.printf(format, (Object[]) row);
         }
+    }
+
+    private static String stringOption(String[] args, String name, String defaultValue) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return defaultValue;
     }
 
     private static int intOption(String[] args, String name, int defaultValue) {

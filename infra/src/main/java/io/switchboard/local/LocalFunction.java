@@ -1,9 +1,6 @@
 package io.switchboard.local;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
@@ -11,11 +8,9 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +83,8 @@ public final class LocalFunction implements AutoCloseable {
      * Invokes the handler. A handler exception is rethrown as is (unchecked) or wrapped.
      */
     public Object invoke(Object event) {
-        Context context = new InvocationContext(definition, log);
+        Context context = new InvocationContext(TemplateModel.STACK_NAME + "-" + definition.logicalId(),
+                definition.timeoutSeconds(), definition.memorySize(), log);
         try {
             return method.getParameterCount() == 2 ? method.invoke(handler, event, context) : method.invoke(handler, event);
         } catch (InvocationTargetException e) {
@@ -130,85 +126,6 @@ public final class LocalFunction implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("closing the handler: {}", e.toString());
             }
-        }
-    }
-
-    /** The Lambda context of one invocation. */
-    private static final class InvocationContext implements Context {
-        private final TemplateModel.Function function;
-        private final String requestId = UUID.randomUUID().toString();
-        private final long deadline;
-        private final LambdaLogger logger;
-
-        InvocationContext(TemplateModel.Function function, Logger log) {
-            this.function = function;
-            this.deadline = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
-            this.logger = new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    log.info(message == null ? "null" : message.strip());
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    log(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + getFunctionName();
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "local/[$LATEST]" + requestId.replace("-", "");
-        }
-
-        @Override
-        public String getFunctionName() {
-            return TemplateModel.STACK_NAME + "-" + function.logicalId();
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:" + TemplateModel.REGION + ":" + TemplateModel.ACCOUNT_ID + ":function:" + getFunctionName();
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return function.memorySize();
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return logger;
         }
     }
 }

@@ -404,7 +404,8 @@ public final class StreamPoller implements AutoCloseable {
         return dynamodbEvent;
     }
 
-    static DynamodbEvent.DynamodbStreamRecord convert(Record record, String streamArn) {
+    /** A DynamoDB Streams record as Lambda's event library carries it to a function. */
+    public static DynamodbEvent.DynamodbStreamRecord convert(Record record, String streamArn) {
         DynamodbEvent.DynamodbStreamRecord converted = new DynamodbEvent.DynamodbStreamRecord();
         converted.setEventSourceARN(streamArn);
         converted.setEventID(record.eventID());
