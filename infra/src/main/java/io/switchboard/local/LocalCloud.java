@@ -1,5 +1,6 @@
 package io.switchboard.local;
 
+import io.switchboard.local.standin.ProviderStandIns;
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Settings;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class LocalCloud implements AutoCloseable {
         private Map<String, String> env = Map.of();
         private List<Object> singletons = List.of();
         private boolean streamPoller = true;
+        private boolean providerStandIns = true;
 
         /** The HTTP gateway's port. */
         public Options port(int port) {
@@ -104,12 +106,30 @@ public final class LocalCloud implements AutoCloseable {
             return this;
         }
 
-        /** False: do not feed table streams to functions (tests that want to look at the stream themselves). */
+        /**
+         * False: do not feed table streams and queues to functions (tests that want to look at the stream or a
+         * queue themselves).
+         */
         public Options streamPoller(boolean streamPoller) {
             this.streamPoller = streamPoller;
             return this;
         }
+
+        /**
+         * False: no provider stand-ins; replies go wherever GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
+         * AWS_ENDPOINT_URL_SESV2 (environment or {@link #env}) point, by default the real providers.
+         */
+        public Options providerStandIns(boolean providerStandIns) {
+            this.providerStandIns = providerStandIns;
+            return this;
+        }
     }
+
+    /** Settings that point the senders at the stand-ins. */
+    public static final List<String> STAND_IN_SETTINGS =
+            List.of("GRAPH_API_BASE_URL", "TWILIO_API_BASE_URL", "AWS_ENDPOINT_URL_SESV2");
+    private static final java.util.regex.Pattern API_GATEWAY_URL =
+            java.util.regex.Pattern.compile("^https://[^/]+\\.execute-api\\.[^/]+(/.*)?$");
 
     private final Options options;
     private final TemplateModel model;
@@ -125,7 +145,9 @@ public final class LocalCloud implements AutoCloseable {
     private volatile Map<String, Provisioner.ProvisionedQueue> queues;
     private final List<LocalFunction> functions = new ArrayList<>();
     private final List<StreamPoller> pollers = new ArrayList<>();
+    private final List<QueuePoller> queuePollers = new ArrayList<>();
     private HttpGateway gateway;
+    private ProviderStandIns standIns;
 
     private LocalCloud(Options options) {
         this.options = options;
@@ -201,6 +223,23 @@ public final class LocalCloud implements AutoCloseable {
                 return LocalCloud.this.queueArn(logicalId);
             }
         };
+        // The gateway's port is chosen first: functions are told where this deployment's public URL is (Twilio's
+        // StatusCallback) and the stand-ins where to post status webhooks.
+        int gatewayPort = Ports.resolve(options.port);
+        String gatewayBase = "http://localhost:" + gatewayPort;
+        Map<String, String> standInSettings = new LinkedHashMap<>();
+        if (options.providerStandIns) {
+            Map<String, String> secrets = merge(System.getenv(), options.env);
+            try {
+                standIns = ProviderStandIns.start(0, new ProviderStandIns.Config(gatewayBase, "/webhooks/whatsapp",
+                        "/webhooks/messenger", "/webhooks/instagram", java.util.Set.of(),
+                        secrets.get("WHATSAPP_APP_SECRET"), secrets.get("MESSENGER_APP_SECRET"),
+                        secrets.get("INSTAGRAM_APP_SECRET"), secrets.get("TWILIO_AUTH_TOKEN")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the provider stand-ins: " + e.getMessage(), e);
+            }
+            STAND_IN_SETTINGS.forEach(name -> standInSettings.put(name, standIns.baseUrl()));
+        }
         for (TemplateModel.Function definition : model.functions()) {
             Map<String, String> environment = new HashMap<>(System.getenv());
             if (options.awsEndpoint != null) {
@@ -208,13 +247,15 @@ public final class LocalCloud implements AutoCloseable {
                 environment.remove("AWS_ENDPOINT_URL_DYNAMODB");
                 environment.remove("AWS_ENDPOINT_URL_SQS");
             }
-            environment.putAll(model.resolveEnvironment(definition, local));
+            model.resolveEnvironment(definition, local).forEach((name, value) -> environment.put(name,
+                    localApiUrl(value, gatewayBase)));
             environment.putAll(endpointSettings());
+            environment.putAll(standInSettings);
             environment.putAll(options.env);
             functions.add(LocalFunction.create(definition, environment, options.singletons.toArray()));
         }
         try {
-            gateway = HttpGateway.start(options.port, functions);
+            gateway = HttpGateway.start(gatewayPort, functions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on port " + options.port + ": " + e.getMessage(), e);
         }
@@ -226,10 +267,20 @@ public final class LocalCloud implements AutoCloseable {
                     pollers.add(new StreamPoller(function, event, tableName(event.tableLogicalId()), dynamoDb,
                             dynamoDbStreams, checkpoints).start());
                 }
+                for (TemplateModel.QueueEvent event : function.definition().queueEvents()) {
+                    queuePollers.add(new QueuePoller(function, event, queueUrl(event.queueLogicalId()),
+                            queueArn(event.queueLogicalId()), sqs).start());
+                }
             }
         }
         LOG.info("local cloud up in {} ms: gateway {}, DynamoDB {}, SQS {}", (System.nanoTime() - started) / 1_000_000,
                 baseUrl(), dynamoDbEndpoint, sqsEndpoint);
+    }
+
+    /** A URL of the template's HTTP API (https://<api>.execute-api...) is the local gateway here. */
+    private static String localApiUrl(String value, String gatewayBase) {
+        java.util.regex.Matcher api = value == null ? null : API_GATEWAY_URL.matcher(value);
+        return api != null && api.matches() ? gatewayBase + (api.group(1) == null ? "" : api.group(1)) : value;
     }
 
     private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> task) {
@@ -358,6 +409,15 @@ public final class LocalCloud implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("the template has no function " + logicalId));
     }
 
+    /** The provider stand-ins the senders call (null when started without them). */
+    public ProviderStandIns standIns() {
+        return standIns;
+    }
+
+    public List<QueuePoller> queuePollers() {
+        return List.copyOf(queuePollers);
+    }
+
     public List<StreamPoller> streamPollers() {
         return List.copyOf(pollers);
     }
@@ -415,12 +475,18 @@ public final class LocalCloud implements AutoCloseable {
     public synchronized void close() {
         pollers.forEach(StreamPoller::close);
         pollers.clear();
+        queuePollers.forEach(QueuePoller::close);
+        queuePollers.clear();
         if (gateway != null) {
             gateway.close();
             gateway = null;
         }
         functions.forEach(LocalFunction::close);
         functions.clear();
+        if (standIns != null) {
+            standIns.close();
+            standIns = null;
+        }
         dynamoDbStreams.close();
         dynamoDb.close();
         sqs.close();

@@ -28,6 +28,8 @@ public final class Main {
               --template FILE      the SAM template (default: template.yaml here or in a parent directory)
               --parameter NAME=VALUE  a template parameter over its default (repeatable), as
                                    sam deploy --parameter-overrides, e.g. SubscriberQueueArns=arn:aws:sqs:...
+              --no-stand-ins       no provider stand-ins: replies go to GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
+                                   AWS_ENDPOINT_URL_SESV2 (default: the real providers)
               --help               this text
 
             Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables.
@@ -95,6 +97,7 @@ public final class Main {
                 case "--data-dir" -> options.dataDir(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
                 case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
+                case "--no-stand-ins" -> options.providerStandIns(false);
                 case "--parameter" -> {
                     String assignment = value != null ? value : next(args, ++i, arg);
                     int split = assignment.indexOf('=');
@@ -145,6 +148,14 @@ public final class Main {
         cloud.streamPollers().forEach(p -> pollers.add(p.tableName() + " -> " + p.functionId()));
         if (!pollers.isEmpty()) {
             out.println("Streams:  " + String.join(", ", pollers));
+        }
+        List<String> queueSources = new ArrayList<>();
+        cloud.queuePollers().forEach(p -> queueSources.add(p.queueUrl() + " -> " + p.functionId()));
+        if (!queueSources.isEmpty()) {
+            out.println("Queues:   " + String.join(", ", queueSources));
+        }
+        if (cloud.standIns() != null) {
+            out.println("Provider stand-ins (Graph API, Twilio, SES v2): " + cloud.standIns().baseUrl());
         }
         Set<String> secretNames = new LinkedHashSet<>();
         cloud.template().secrets().forEach(secret -> secretNames.addAll(secret.keys()));

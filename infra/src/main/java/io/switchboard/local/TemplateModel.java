@@ -73,6 +73,10 @@ public final class TemplateModel {
     public record StreamEvent(String eventId, String tableLogicalId, int batchSize, String startingPosition) {
     }
 
+    /** An SQS event source: the function is invoked with batches of the queue's messages. */
+    public record QueueEvent(String eventId, String queueLogicalId, int batchSize, boolean reportsBatchItemFailures) {
+    }
+
     /**
      * An AWS::Serverless::Function merged with Globals.Function.
      *
@@ -80,12 +84,15 @@ public final class TemplateModel {
      */
     public record Function(String logicalId, String handlerClass, String handlerMethod, Map<String, Object> environment,
                            List<HttpRoute> httpRoutes, List<StreamEvent> streamEvents, int timeoutSeconds,
-                           int memorySize) {
+                           int memorySize, List<QueueEvent> queueEvents) {
     }
 
     /** A Secrets Manager secret and the names of the keys in its JSON document (WHATSAPP_APP_SECRET...). */
     public record Secret(String logicalId, List<String> keys) {
     }
+
+    /** What {@code !Ref} of the template's HTTP API gives locally. */
+    public static final String LOCAL_HTTP_API_ID = "local";
 
     /** Where template resources live locally, for resolving function environment values. */
     public interface LocalResources {
@@ -358,6 +365,10 @@ public final class TemplateModel {
         if (queues.containsKey(name) && local != null) {
             return local.queueUrl(name);
         }
+        if (resources.containsKey(name) && "AWS::Serverless::HttpApi".equals(resources.get(name).get("Type"))) {
+            // The API's id; URLs built from it (https://<id>.execute-api...) are the local gateway's.
+            return LOCAL_HTTP_API_ID;
+        }
         throw new Unresolvable("!Ref " + name + " has no local value");
     }
 
@@ -538,6 +549,7 @@ public final class TemplateModel {
         Map<String, Object> environment = new LinkedHashMap<>(map(map(properties.get("Environment")).get("Variables")));
         List<HttpRoute> routes = new ArrayList<>();
         List<StreamEvent> streams = new ArrayList<>();
+        List<QueueEvent> queueEvents = new ArrayList<>();
         map(properties.get("Events")).forEach((eventId, eventValue) -> {
             Map<String, Object> event = map(eventValue);
             Map<String, Object> eventProperties = map(event.get("Properties"));
@@ -565,6 +577,22 @@ public final class TemplateModel {
                 streams.add(new StreamEvent(eventId, tableId,
                         Integer.parseInt(String.valueOf(eventProperties.getOrDefault("BatchSize", 100))),
                         String.valueOf(eventProperties.getOrDefault("StartingPosition", "TRIM_HORIZON"))));
+            } else if (type.equals("SQS")) {
+                Object queue = eventProperties.get("Queue");
+                String queueId = null;
+                if (queue instanceof Map<?, ?> getAtt && getAtt.get("Fn::GetAtt") instanceof List<?> parts
+                        && parts.size() == 2 && "Arn".equals(parts.get(1))) {
+                    queueId = String.valueOf(parts.get(0));
+                }
+                if (queueId == null || !resources.containsKey(queueId)) {
+                    LOG.warn("function {}: event {} reads a queue that is not a queue of this template ({}); not polled locally",
+                            id, eventId, queue);
+                    return;
+                }
+                Object responseTypes = eventProperties.get("FunctionResponseTypes");
+                queueEvents.add(new QueueEvent(eventId, queueId,
+                        Integer.parseInt(String.valueOf(eventProperties.getOrDefault("BatchSize", 10))),
+                        responseTypes instanceof List<?> types && types.contains("ReportBatchItemFailures")));
             } else {
                 LOG.warn("function {}: event {} of type {} is not served locally", id, eventId, type);
             }
@@ -572,7 +600,7 @@ public final class TemplateModel {
         return new Function(id, handlerClass, handlerMethod, java.util.Collections.unmodifiableMap(environment),
                 List.copyOf(routes), List.copyOf(streams),
                 Integer.parseInt(String.valueOf(properties.getOrDefault("Timeout", 3))),
-                Integer.parseInt(String.valueOf(properties.getOrDefault("MemorySize", 128))));
+                Integer.parseInt(String.valueOf(properties.getOrDefault("MemorySize", 128))), List.copyOf(queueEvents));
     }
 
     private static String normalizeMethod(String method) {

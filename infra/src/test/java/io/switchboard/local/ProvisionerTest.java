@@ -80,7 +80,8 @@ class ProvisionerTest {
         Provisioner provisioner = new Provisioner(TemplateModel.load(TestTemplates.project()));
         Map<String, Provisioner.ProvisionedQueue> queues = provisioner.provisionQueues(sqs);
         // Dead-letter queues first.
-        assertEquals(List.of("EventsDeadLetterQueue", "EventsQueue", "FanoutFailuresQueue"), List.copyOf(queues.keySet()));
+        assertEquals(List.of("CommandsDeadLetterQueue", "CommandsQueue", "EventsDeadLetterQueue", "EventsQueue",
+                "FanoutFailuresQueue"), List.copyOf(queues.keySet()));
         String eventsUrl = queues.get("EventsQueue").url();
         assertEquals(sqsServer.endpoint() + "/000000000000/switchboard-events.fifo", eventsUrl);
         assertEquals("arn:aws:sqs:us-east-1:000000000000:switchboard-events-dlq.fifo", queues.get("EventsDeadLetterQueue").arn());

@@ -14,7 +14,7 @@ public class MessengerWebhookHandler extends WebhookFunction {
 
     /** Optional: a Page access token; when set, new customers' names are fetched from the Graph API. */
     public static final String PAGE_ACCESS_TOKEN = "MESSENGER_PAGE_ACCESS_TOKEN";
-    /** Optional: the Graph API base URL (version included). */
+    /** Optional: the Graph API base URL (see {@link GraphApiClient#BASE_URL}). */
     public static final String GRAPH_API_BASE_URL = GraphApiClient.BASE_URL;
     public static final String DEFAULT_GRAPH_API_BASE_URL = GraphApiClient.DEFAULT_BASE_URL;
     /**

@@ -123,8 +123,13 @@ public class ProfileEnricher {
                 continue;   // a user_ref identity: no scoped id to ask about yet
             }
             MetaIdentities.ScopedId id = MetaIdentities.scopedId(identity);
+            // the setting may hold one token per Page ({"<page id>": "<token>"}), as replies read it
+            Optional<String> pageToken = MessengerSender.token(accessToken, id.accountId());
+            if (pageToken.isEmpty()) {
+                continue;
+            }
             lookups.add(new Lookup(identity, platform, id.accountId(),
-                    graph.get(id.userId(), platform.profileFields(), accessToken, budget)));
+                    graph.get(id.userId(), platform.profileFields(), pageToken.get(), budget)));
         }
         if (lookups.isEmpty()) {
             return Outcome.NONE;

@@ -76,16 +76,24 @@ public final class TwilioVerifier implements WebhookRoute.Verifier {
      * @throws WebhookException 403 when there is no Host header to rebuild it from
      */
     public String publicBaseUrl(WebhookRequest request) {
-        Optional<String> configured = settings.get(PUBLIC_BASE_URL).map(String::trim).filter(value -> !value.isEmpty());
+        Optional<String> configured = configuredPublicBaseUrl(settings);
         if (configured.isPresent()) {
-            String base = configured.get();
-            return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+            return configured.get();
         }
         String proto = request.header("x-forwarded-proto").map(value -> value.split(",")[0].trim())
                 .filter(value -> !value.isEmpty()).orElse("https");
         String host = request.header("host").map(String::trim).filter(value -> !value.isEmpty())
                 .orElseThrow(() -> WebhookException.forbidden("cannot tell the URL Twilio signed: no Host header"));
         return proto.toLowerCase(Locale.ROOT) + "://" + host;
+    }
+
+    /**
+     * {@link #PUBLIC_BASE_URL} without a trailing '/', or empty when it is not configured: the base of callback URLs
+     * written where there is no request to rebuild it from (the StatusCallback of a reply).
+     */
+    public static Optional<String> configuredPublicBaseUrl(Settings settings) {
+        return settings.get(PUBLIC_BASE_URL).map(String::trim).filter(value -> !value.isEmpty())
+                .map(base -> base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
     }
 
     /**

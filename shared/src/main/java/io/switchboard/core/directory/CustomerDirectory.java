@@ -18,6 +18,9 @@ public interface CustomerDirectory {
      */
     Resolution resolve(Identity identity, String profileName, String source, Instant at);
 
+    /** The customer the identity points to, without creating one. */
+    Optional<Customer> find(Identity identity);
+
     /** The customer with this id, read consistently. */
     Optional<Customer> get(String customerId);
 

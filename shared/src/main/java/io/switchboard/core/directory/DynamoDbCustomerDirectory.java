@@ -108,6 +108,11 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
     }
 
     @Override
+    public Optional<Customer> find(Identity identity) {
+        return customerIdOf(identity).flatMap(this::get);
+    }
+
+    @Override
     public Optional<Customer> get(String customerId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(logTable())
                 .key(LogItems.key(customerId, LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();

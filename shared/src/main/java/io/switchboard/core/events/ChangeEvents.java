@@ -50,6 +50,10 @@ public final class ChangeEvents {
                     Map.of("customer", customerData(record))));
             return events;
         }
+        if (change instanceof LogChange.CommandRejected rejected) {
+            events.add(commandRejected(rejected));
+            return events;
+        }
         if (!(change instanceof LogChange.EntryChanged changed)) {
             return events;
         }
@@ -102,6 +106,21 @@ public final class ChangeEvents {
             }
         }
         return events;
+    }
+
+    /**
+     * A send command that was refused as written. Its subject is the customer the command named, so it travels in
+     * that customer's FIFO group; a command that named nobody readable gets a group of its own.
+     */
+    private static CloudEvent commandRejected(LogChange.CommandRejected rejected) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("commandId", rejected.commandId());
+        data.put("code", rejected.code());
+        data.put("reason", rejected.reason());
+        String subject = rejected.subject() != null ? rejected.subject() : "command:" + rejected.commandId();
+        String source = rejected.source() != null ? rejected.source() : "/switchboard/commands";
+        return CloudEvent.of(id(rejected.commandId(), EventTypes.COMMAND_REJECTED), source, EventTypes.COMMAND_REJECTED,
+                subject, Times.rfc3339(rejected.at()), data);
     }
 
     private static String arrivalType(ConversationEntry entry) {

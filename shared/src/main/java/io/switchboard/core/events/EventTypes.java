@@ -11,6 +11,8 @@ public final class EventTypes {
     public static final String CALL_STARTED = "switchboard.call.started";
     public static final String CALL_ENDED = "switchboard.call.ended";
     public static final String VOICEMAIL_RECEIVED = "switchboard.voicemail.received";
+    /** A send command that can never be carried out as written (data: commandId, code, reason). */
+    public static final String COMMAND_REJECTED = "switchboard.command.rejected";
 
     private EventTypes() {
     }

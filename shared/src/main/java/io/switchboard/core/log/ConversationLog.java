@@ -25,7 +25,16 @@ public interface ConversationLog {
      * Appends the entry; if the log holds one of {@code threadReferences} (provider message ids of the same
      * channel, for this customer), the entry joins that message's conversation whatever the idle window says.
      */
-    AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences);
+    default AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences) {
+        return append(customer, entry, threadReferences, Map.of());
+    }
+
+    /**
+     * Appends the entry; {@code statusError} (code and reason, may be empty) travels with a failed status, as a
+     * status update's error would: a reply that failed before or at the provider.
+     */
+    AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences,
+                         Map<String, Object> statusError);
 
     /**
      * Moves every outbound entry of the channel account that occurred up to {@code upTo} to at least

@@ -61,8 +61,10 @@ public class DynamoDbConversationLog implements ConversationLog {
     }
 
     @Override
-    public AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences) {
-        return write(customer, entry, true, threadConversation(customer.id(), entry.channel(), threadReferences));
+    public AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences,
+                                Map<String, Object> statusError) {
+        return write(customer, entry, true, threadConversation(customer.id(), entry.channel(), threadReferences),
+                statusError);
     }
 
     /** The conversation of the first referenced message this customer's log holds, or null. */
@@ -180,7 +182,7 @@ public class DynamoDbConversationLog implements ConversationLog {
                     .status(change.status(), change.at())
                     .placeholder(true)
                     .build();
-            if (write(customer, placeholder, false, null) == AppendOutcome.APPENDED) {
+            if (write(customer, placeholder, false, null, Map.of()) == AppendOutcome.APPENDED) {
                 return StatusOutcome.PLACEHOLDER_CREATED;
             }
             // Created meanwhile by the message itself or another status: apply the status to it.
@@ -219,14 +221,14 @@ public class DynamoDbConversationLog implements ConversationLog {
      * conversation or a new one.
      */
     private AppendOutcome write(Customer customer, ConversationEntry entry, boolean fillsPlaceholder,
-                                String threadConversationId) {
+                                String threadConversationId, Map<String, Object> statusError) {
         Customer current = customer;
         for (int attempt = 1; ; attempt++) {
             ConversationPolicy.Decision decision = threadConversationId != null
                     ? policy.join(current.openConversation(), threadConversationId, entry.occurredAt())
                     : policy.decide(current.openConversation(), entry.occurredAt(), entry.id(), entry.kind().opensConversations());
             Update entryWrite = entryWrite(current.id(), entry.inConversation(decision.conversationId(), decision.opens()),
-                    fillsPlaceholder);
+                    fillsPlaceholder, statusError);
             try {
                 if (!decision.updatesCustomer()) {
                     dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table()).key(entryWrite.key())
@@ -256,7 +258,8 @@ public class DynamoDbConversationLog implements ConversationLog {
         }
     }
 
-    private Update entryWrite(String customerId, ConversationEntry entry, boolean fillsPlaceholder) {
+    private Update entryWrite(String customerId, ConversationEntry entry, boolean fillsPlaceholder,
+                              Map<String, Object> statusError) {
         Expressions update = new Expressions();
         Map<String, AttributeValue> attributes = LogItems.entryAttributes(entry);
         attributes.forEach((name, value) -> {
@@ -272,6 +275,9 @@ public class DynamoDbConversationLog implements ConversationLog {
             update.setIfAbsent(LogItems.STATUS, LogItems.s(entry.status().wireName()));
             update.setIfAbsent(LogItems.STATUS_RANK, LogItems.n(entry.status().rank()));
             update.setIfAbsent(LogItems.STATUS_AT, LogItems.s(LogItems.time(entry.statusAt())));
+            if (!statusError.isEmpty()) {
+                update.setIfAbsent(LogItems.STATUS_ERROR, LogItems.s(Json.write(statusError)));
+            }
         }
         if (entry.placeholder()) {
             update.set(LogItems.PLACEHOLDER, AttributeValue.fromBool(true));

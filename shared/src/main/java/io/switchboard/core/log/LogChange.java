@@ -2,6 +2,7 @@ package io.switchboard.core.log;
 
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,6 +28,20 @@ public sealed interface LogChange {
 
         public boolean inserted() {
             return before == null;
+        }
+    }
+
+    /**
+     * A send command that can never be carried out was rejected.
+     *
+     * @param subject the customer id the command named, or null
+     */
+    record CommandRejected(String commandId, String subject, String source, String code, String reason, Instant at)
+            implements LogChange {
+        public CommandRejected {
+            Objects.requireNonNull(commandId, "commandId");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(at, "at");
         }
     }
 

@@ -19,6 +19,11 @@ public enum Channel {
         return wireName;
     }
 
+    /** The channel a reply to this channel's customer goes out on: a call cannot carry text, its number gets an SMS. */
+    public Channel replyChannel() {
+        return this == VOICE ? SMS : this;
+    }
+
     public static Channel fromWire(String name) {
         for (Channel channel : values()) {
             if (channel.wireName.equals(name)) {

@@ -66,6 +66,19 @@ public final class LogItems {
     /** When the entry's text or details were last amended (an edit, a deletion, a transcription). */
     public static final String AMENDED_AT = "amendedAt";
 
+    // Send commands (the reply engine's ledger): one item per command in a partition of its own.
+    public static final String TYPE_COMMAND = "command";
+    public static final String COMMAND_SK = "command";
+    public static final String COMMAND_PARTITION_PREFIX = "command#";
+    public static final String COMMAND_ID = "commandId";
+    public static final String COMMAND_STATE = "state";
+    public static final String COMMAND_SUBJECT = "subject";
+    public static final String COMMAND_SOURCE = "commandSource";
+    public static final String ERROR_CODE = "errorCode";
+    public static final String ERROR_REASON = "errorReason";
+    public static final String SENT_AT = "sentAt";
+    public static final String UPDATED_AT = "updatedAt";
+
     private LogItems() {
     }
 
@@ -88,6 +101,10 @@ public final class LogItems {
 
     public static boolean isCustomer(Map<String, AttributeValue> item) {
         return item != null && TYPE_CUSTOMER.equals(string(item, RECORD_TYPE));
+    }
+
+    private static boolean isRejectedCommand(Map<String, AttributeValue> item) {
+        return item != null && TYPE_COMMAND.equals(string(item, RECORD_TYPE)) && "REJECTED".equals(string(item, COMMAND_STATE));
     }
 
     public static boolean isEntry(Map<String, AttributeValue> item) {
@@ -179,6 +196,12 @@ public final class LogItems {
         boolean inserted = oldImage == null || oldImage.isEmpty();
         if (isCustomer(newImage)) {
             return inserted ? new LogChange.CustomerCreated(customerFrom(newImage)) : new LogChange.Unannounced();
+        }
+        if (isRejectedCommand(newImage)) {
+            return isRejectedCommand(oldImage) ? new LogChange.Unannounced()
+                    : new LogChange.CommandRejected(string(newImage, COMMAND_ID), string(newImage, COMMAND_SUBJECT),
+                    string(newImage, COMMAND_SOURCE), string(newImage, ERROR_CODE), string(newImage, ERROR_REASON),
+                    instant(newImage, UPDATED_AT));
         }
         if (!isEntry(newImage)) {
             return new LogChange.Unannounced();

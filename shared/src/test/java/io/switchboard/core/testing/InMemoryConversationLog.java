@@ -25,7 +25,8 @@ public class InMemoryConversationLog implements ConversationLog {
     private final Map<String, Map<String, ConversationEntry>> entriesByCustomer = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences) {
+    public synchronized AppendOutcome append(Customer customer, ConversationEntry entry, List<String> threadReferences,
+                                             Map<String, Object> statusError) {
         Map<String, ConversationEntry> entries = entriesByCustomer.computeIfAbsent(customer.id(), id -> new ConcurrentHashMap<>());
         ConversationEntry existing = entries.get(entry.id());
         if (existing != null && !existing.placeholder()) {

@@ -37,6 +37,11 @@ public class InMemoryCustomerDirectory implements CustomerDirectory {
     }
 
     @Override
+    public Optional<Customer> find(Identity identity) {
+        return Optional.ofNullable(customerIdByIdentity.get(identity.key())).map(customers::get);
+    }
+
+    @Override
     public Optional<Customer> get(String customerId) {
         return Optional.ofNullable(customers.get(customerId));
     }
@@ -57,9 +62,5 @@ public class InMemoryCustomerDirectory implements CustomerDirectory {
 
     public int customerCount() {
         return customers.size();
-    }
-
-    public Optional<Customer> find(Identity identity) {
-        return Optional.ofNullable(customerIdByIdentity.get(identity.key())).map(customers::get);
     }
 }

@@ -1,0 +1,294 @@
+package io.switchboard.email;
+
+import io.micronaut.context.annotation.Requires;
+import io.switchboard.core.config.AwsClientFactory;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.outbound.OutboundMessage;
+import io.switchboard.core.outbound.ReplyRoute;
+import io.switchboard.core.outbound.ReplySender;
+import io.switchboard.core.outbound.SendResult;
+import jakarta.inject.Singleton;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.Destination;
+import software.amazon.awssdk.services.sesv2.model.EmailContent;
+import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
+import software.amazon.awssdk.services.sesv2.model.RawMessage;
+import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
+import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
+import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
+
+/**
+ * Replies by email through Amazon SES v2 {@code SendEmail} with raw MIME built by Jakarta Mail: From the address the
+ * customer wrote to, In-Reply-To and References naming the message answered, text/plain UTF-8.
+ * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
+ *
+ * <p>SES replaces the Message-ID of every message with its own ({@code <MessageId@email.amazonses.com>} in
+ * us-east-1, {@code <MessageId@<region>.amazonses.com>} elsewhere), so the id stored for the reply is that one, in
+ * the form the inbound parsers key messages by ({@link MessageIds}: without angle brackets); the customer's answer,
+ * which references it, then joins the conversation.
+ * https://docs.aws.amazon.com/ses/latest/dg/header-fields.html
+ *
+ * <p>The SES client is built on the first send, with the one light HTTP client; nothing is read or built when the
+ * bean is. Only present where the SES client is on the classpath (the outbound function): the email webhook jar
+ * does not carry it.
+ */
+@Singleton
+@Requires(classes = SesV2Client.class)
+public class SesEmailSender implements ReplySender {
+
+    /** The From of replies when the address the customer wrote to is not known. */
+    public static final String SUPPORT_EMAIL_ADDRESS = "SUPPORT_EMAIL_ADDRESS";
+    /**
+     * Optional: the domain of the Message-ID SES gives its messages, where it is not the documented default of the
+     * region (SES does not promise the form).
+     */
+    public static final String MESSAGE_ID_DOMAIN = "SES_MESSAGE_ID_DOMAIN";
+    /** Optional setting: seconds a send may wait for SES's answer (default 10). */
+    public static final String SEND_TIMEOUT_SECONDS = "SEND_TIMEOUT_SECONDS";
+
+    static final String SOURCE = "/email/ses";
+    static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** SES's errors that no retry can fix, in plain words. */
+    static final Map<String, String> PLAIN_REASONS = Map.of(
+            "MessageRejected", "SES rejected the message (for example an unverified sender address or recipient)",
+            "MailFromDomainNotVerifiedException", "the sending domain's MAIL FROM is not verified in SES",
+            "AccountSuspendedException", "the SES account is suspended from sending",
+            "SendingPausedException", "sending is paused for this SES account or configuration set",
+            "NotFoundException", "an SES resource the message names does not exist",
+            "BadRequestException", "SES refused the request as malformed");
+
+    private final Settings settings;
+    private final List<ExecutionInterceptor> interceptors;
+    private volatile SesV2Client client;
+
+    public SesEmailSender(Settings settings, List<ExecutionInterceptor> interceptors) {
+        this.settings = settings;
+        this.interceptors = List.copyOf(interceptors);
+    }
+
+    @Override
+    public Set<Channel> channels() {
+        return Set.of(Channel.EMAIL);
+    }
+
+    /** The longest text the inbound side keeps ({@link EmailInteractions#MAX_TEXT_CHARS}): the entry stays whole. */
+    @Override
+    public int maxTextLength(Channel channel) {
+        return EmailInteractions.MAX_TEXT_CHARS;
+    }
+
+    /**
+     * To: the customer's email address. From: the address their latest email was written to (its first {@code to}),
+     * else {@link #SUPPORT_EMAIL_ADDRESS}, else empty (the send is then refused).
+     */
+    @Override
+    public Optional<ReplyRoute> route(Channel channel, Customer customer, ConversationEntry latestInbound) {
+        Optional<String> address = customer.identities().stream().map(Identity::new)
+                .filter(identity -> "email".equals(identity.type())).map(Identity::value).findFirst();
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        String from = latestInbound == null ? null : firstRecipient(latestInbound.details().get("to"));
+        if (from == null) {
+            from = settings.get(SUPPORT_EMAIL_ADDRESS).map(String::trim).orElse("");
+        }
+        return Optional.of(new ReplyRoute(SOURCE, from, address.get()));
+    }
+
+    @Override
+    public SendResult send(OutboundMessage message) {
+        if (message.route().account().isEmpty()) {
+            return new SendResult.Refused("not_configured", "no address to send from: the customer's email named "
+                    + "none and " + SUPPORT_EMAIL_ADDRESS + " is not set");
+        }
+        byte[] mime;
+        try {
+            mime = mime(message, Instant.now());
+        } catch (MessagingException | IOException unbuildable) {
+            return new SendResult.Refused("invalid_message", "the email could not be built: an address is malformed");
+        }
+        try {
+            String messageId = client().sendEmail(SendEmailRequest.builder()
+                    .fromEmailAddress(message.route().account())
+                    .destination(Destination.builder().toAddresses(message.route().recipient()).build())
+                    .content(EmailContent.builder().raw(RawMessage.builder().data(SdkBytes.fromByteArray(mime))
+                            .build()).build())
+                    .build()).messageId();
+            return new SendResult.Sent(messageId + "@" + messageIdDomain());
+        } catch (TooManyRequestsException | LimitExceededException throttled) {
+            return new SendResult.Transient("SES is throttling sends (" + errorCode(throttled) + ")");
+        } catch (SesV2Exception refused) {
+            if (refused.statusCode() >= 500) {
+                return new SendResult.Transient("SES answered " + refused.statusCode());
+            }
+            String code = errorCode(refused);
+            return new SendResult.Refused(code, PLAIN_REASONS.getOrDefault(code,
+                    "SES refused the message (" + code + ")"));
+        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException timedOut) {
+            return new SendResult.Unknown("no answer from SES in time: the message may have been sent");
+        } catch (SdkClientException failed) {
+            return notConnected(failed)
+                    ? new SendResult.Transient("could not connect to SES")
+                    : new SendResult.Unknown("no answer from SES (" + failed.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * The reply as MIME. Subject: the one asked for, else "Re: " + the answered message's subject (once, never
+     * "Re: Re:"). In-Reply-To and References per RFC 5322 §3.6.4: the answered message's id, after its own
+     * references. Attachments are links in the text: nothing is fetched.
+     */
+    static byte[] mime(OutboundMessage message, Instant now) throws MessagingException, IOException {
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()));
+        mime.setFrom(new InternetAddress(message.route().account(), true));
+        mime.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(message.route().recipient(), true));
+        String subject = subject(message);
+        if (subject != null) {
+            mime.setSubject(subject, "UTF-8");
+        }
+        mime.setSentDate(Date.from(now));
+        ConversationEntry replyTo = message.replyTo();
+        if (replyTo != null && replyTo.channel() == Channel.EMAIL) {
+            mime.setHeader("In-Reply-To", "<" + replyTo.providerMessageId() + ">");
+            mime.setHeader("References", references(replyTo));
+        }
+        mime.setText(text(message), "UTF-8");
+        mime.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mime.writeTo(out);
+        return out.toByteArray();
+    }
+
+    static String subject(OutboundMessage message) {
+        if (message.subject() != null && !message.subject().isBlank()) {
+            return message.subject();
+        }
+        Object original = message.replyTo() == null ? null : message.replyTo().details().get("subject");
+        if (!(original instanceof String text) || text.isBlank()) {
+            return null;
+        }
+        return text.strip().toLowerCase(Locale.ROOT).startsWith("re:") ? text.strip() : "Re: " + text.strip();
+    }
+
+    private static String references(ConversationEntry replyTo) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        if (replyTo.details().get("references") instanceof List<?> earlier) {
+            earlier.forEach(id -> ids.add(String.valueOf(id)));
+        } else if (replyTo.details().get("inReplyTo") instanceof String parent) {
+            ids.add(parent);
+        }
+        ids.remove(replyTo.providerMessageId());
+        ids.add(replyTo.providerMessageId());
+        return String.join(" ", ids.stream().map(id -> "<" + id + ">").toList());
+    }
+
+    private static String text(OutboundMessage message) {
+        StringBuilder text = new StringBuilder(message.text() == null ? "" : message.text());
+        List<String> links = new ArrayList<>();
+        for (Attachment attachment : message.attachments()) {
+            String name = attachment.filename() != null ? attachment.filename()
+                    : attachment.caption() != null ? attachment.caption() : "Attachment";
+            links.add(name + ": " + attachment.url());
+        }
+        if (!links.isEmpty()) {
+            text.append(text.length() == 0 ? "" : "\n\n").append(String.join("\n", links));
+        }
+        return text.append(text.length() == 0 || text.charAt(text.length() - 1) == '\n' ? "" : "\n").toString();
+    }
+
+    /** The first address of an entry's {@code to} detail (a list of {address, name}), or null. */
+    private static String firstRecipient(Object to) {
+        if (to instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> first
+                && first.get("address") instanceof String address && !address.isBlank()) {
+            return address;
+        }
+        return null;
+    }
+
+    /**
+     * The domain of SES's Message-ID: {@code email.amazonses.com} in us-east-1, {@code <region>.amazonses.com}
+     * elsewhere (what SES puts on its messages; {@link #MESSAGE_ID_DOMAIN} overrides it).
+     */
+    String messageIdDomain() {
+        Optional<String> configured = settings.get(MESSAGE_ID_DOMAIN).map(String::trim).filter(v -> !v.isEmpty());
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        String region = settings.get(Settings.AWS_REGION).map(String::trim).orElse("us-east-1");
+        return "us-east-1".equals(region) ? "email.amazonses.com" : region + ".amazonses.com";
+    }
+
+    /**
+     * Built on the first send: region, credentials and endpoint ({@code AWS_ENDPOINT_URL_SESV2}, else
+     * {@code AWS_ENDPOINT_URL}) as every client of the project; no retries (the reply engine decides, and a retried
+     * send may send twice) and the send timeout as the call's limit.
+     */
+    private SesV2Client client() {
+        SesV2Client built = client;
+        if (built == null) {
+            synchronized (this) {
+                built = client;
+                if (built == null) {
+                    Duration timeout = settings.get(SEND_TIMEOUT_SECONDS).map(String::trim).map(Long::parseLong)
+                            .map(Duration::ofSeconds).orElse(DEFAULT_SEND_TIMEOUT);
+                    var builder = AwsClientFactory.configure(SesV2Client.builder(), "SESV2", settings, interceptors);
+                    builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+                            .retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .apiCallTimeout(timeout).apiCallAttemptTimeout(timeout).build());
+                    builder.httpClientBuilder(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(timeout));
+                    built = builder.build();
+                    client = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    private static String errorCode(SesV2Exception error) {
+        return error.awsErrorDetails() != null && error.awsErrorDetails().errorCode() != null
+                ? error.awsErrorDetails().errorCode() : error.getClass().getSimpleName();
+    }
+
+    private static boolean notConnected(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

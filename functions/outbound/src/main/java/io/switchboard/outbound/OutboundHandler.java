@@ -1,0 +1,64 @@
+package io.switchboard.outbound;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.switchboard.core.config.LambdaFunction;
+import io.switchboard.core.http.Faults;
+import io.switchboard.core.outbound.ReplyEngine;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggered by the commands queue ({@code switchboard-commands.fifo}): each message is one send command, carried
+ * out by the core's {@link ReplyEngine} through the channel's sender.
+ *
+ * <p>Partial batch failures: a message whose command hit a fault (the store down, say) is reported as failed and
+ * comes back after the queue's visibility timeout; the engine's ledger makes the retry send nothing twice. On a
+ * FIFO queue, the messages after a failed one are reported failed too, unprocessed, so one customer's commands are
+ * never carried out out of order.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
+ */
+public class OutboundHandler extends LambdaFunction<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundHandler.class);
+
+    @Inject
+    ReplyEngine engine;
+
+    public OutboundHandler() {
+        super();
+    }
+
+    public OutboundHandler(ApplicationContextBuilder builder) {
+        super(builder);
+    }
+
+    @Override
+    protected SQSBatchResponse execute(SQSEvent event) {
+        List<SQSEvent.SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<ReplyEngine.Outcome, Integer> outcomes = new EnumMap<>(ReplyEngine.Outcome.class);
+        String fault = null;
+        for (SQSEvent.SQSMessage message : messages) {
+            if (fault != null) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                continue;
+            }
+            try {
+                outcomes.merge(engine.handle(message.getBody(), message.getMessageId()), 1, Integer::sum);
+            } catch (RuntimeException unavailable) {
+                fault = Faults.describe(unavailable);
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        LOG.info("commands={} outcomes={} retried={}{}", messages.size(), outcomes, failures.size(),
+                fault == null ? "" : " fault=" + fault);
+        return new SQSBatchResponse(failures);
+    }
+}

@@ -1,0 +1,136 @@
+package io.switchboard.core.outbound;
+
+import io.micronaut.context.annotation.Secondary;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.store.Expressions;
+import io.switchboard.core.store.LogItems;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The command ledger in the conversation log table: one item per command ({@code customerId = command#<id>},
+ * {@code sk = command}), so a rejection reaches helpdesks through the same stream and fan-out as every other
+ * change (a transactional outbox), and the outbound function needs no queue permission to announce it. Every
+ * state change is one conditional write.
+ */
+@Singleton
+@Secondary
+public class DynamoDbCommandLedger implements CommandLedger {
+
+    private final DynamoDbClient dynamoDb;
+    private final Settings settings;
+
+    public DynamoDbCommandLedger(DynamoDbClient dynamoDb, Settings settings) {
+        this.dynamoDb = dynamoDb;
+        this.settings = settings;
+    }
+
+    private String table() {
+        return settings.require(Settings.CONVERSATION_LOG_TABLE);
+    }
+
+    private static Map<String, AttributeValue> key(String commandId) {
+        return LogItems.key(LogItems.COMMAND_PARTITION_PREFIX + commandId, LogItems.COMMAND_SK);
+    }
+
+    @Override
+    public Optional<Command> find(String commandId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
+                .key(key(commandId)).consistentRead(true).build()).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        String sentAt = LogItems.string(item, LogItems.SENT_AT);
+        return Optional.of(new Command(commandId, State.valueOf(LogItems.string(item, LogItems.COMMAND_STATE)),
+                LogItems.string(item, LogItems.PROVIDER_MESSAGE_ID), LogItems.string(item, LogItems.ERROR_CODE),
+                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : Instant.parse(sentAt)));
+    }
+
+    @Override
+    public boolean claim(String commandId, String source, Instant at) {
+        Expressions update = new Expressions()
+                .set(LogItems.RECORD_TYPE, LogItems.s(LogItems.TYPE_COMMAND))
+                .set(LogItems.COMMAND_ID, LogItems.s(commandId))
+                .set(LogItems.COMMAND_STATE, LogItems.s(State.CLAIMED.name()))
+                .set(LogItems.COMMAND_SOURCE, LogItems.s(source))
+                .set(LogItems.CREATED_AT, LogItems.s(LogItems.time(at)))
+                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(at)));
+        return write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ")");
+    }
+
+    @Override
+    public boolean sending(String commandId, Instant sentAt) {
+        Expressions update = new Expressions()
+                .set(LogItems.COMMAND_STATE, LogItems.s(State.SENDING.name()))
+                .set(LogItems.SENT_AT, LogItems.s(LogItems.time(sentAt)))
+                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(sentAt)));
+        return write(commandId, update, inState(update, State.CLAIMED));
+    }
+
+    @Override
+    public void outcome(String commandId, String providerMessageId, String errorCode, String errorReason, Instant sentAt) {
+        Expressions update = new Expressions()
+                .set(LogItems.COMMAND_STATE, LogItems.s((providerMessageId != null ? State.SENT : State.FAILED).name()))
+                .set(LogItems.SENT_AT, LogItems.s(LogItems.time(sentAt)))
+                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(sentAt)));
+        if (providerMessageId != null) {
+            update.set(LogItems.PROVIDER_MESSAGE_ID, LogItems.s(providerMessageId));
+        } else {
+            update.set(LogItems.ERROR_CODE, LogItems.s(errorCode)).set(LogItems.ERROR_REASON, LogItems.s(errorReason));
+        }
+        write(commandId, update, "attribute_exists(" + update.name(LogItems.SK) + ")");
+    }
+
+    @Override
+    public void recorded(String commandId, String entryId) {
+        Expressions update = new Expressions()
+                .set(LogItems.COMMAND_STATE, LogItems.s(State.RECORDED.name()))
+                .set(LogItems.ENTRY_ID, LogItems.s(entryId));
+        write(commandId, update, "attribute_exists(" + update.name(LogItems.SK) + ")");
+    }
+
+    @Override
+    public void reject(String commandId, String subject, String source, String code, String reason, Instant at) {
+        Expressions update = new Expressions()
+                .set(LogItems.RECORD_TYPE, LogItems.s(LogItems.TYPE_COMMAND))
+                .set(LogItems.COMMAND_ID, LogItems.s(commandId))
+                .set(LogItems.COMMAND_STATE, LogItems.s(State.REJECTED.name()))
+                .set(LogItems.ERROR_CODE, LogItems.s(code))
+                .set(LogItems.ERROR_REASON, LogItems.s(reason))
+                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(at)));
+        if (subject != null) {
+            update.set(LogItems.COMMAND_SUBJECT, LogItems.s(subject));
+        }
+        if (source != null) {
+            update.set(LogItems.COMMAND_SOURCE, LogItems.s(source));
+        }
+        write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ") OR " + inState(update, State.CLAIMED));
+    }
+
+    private static String inState(Expressions update, State state) {
+        return update.name(LogItems.COMMAND_STATE) + " = " + update.value("expectedState", LogItems.s(state.name()));
+    }
+
+    /** One conditional upsert; false when the condition did not hold. */
+    private boolean write(String commandId, Expressions update, String condition) {
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
+                    .key(key(commandId))
+                    .updateExpression(update.update())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException conditionFailed) {
+            return false;
+        }
+    }
+}

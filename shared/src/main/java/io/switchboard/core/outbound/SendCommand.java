@@ -1,0 +1,226 @@
+package io.switchboard.core.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.json.Json;
+import io.switchboard.core.json.JsonValues;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.Text;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A helpdesk's {@code switchboard.message.send} command (design.md, "Replies"): a CloudEvent whose id is the
+ * idempotency key.
+ *
+ * @param id             the command id
+ * @param source         the helpdesk, e.g. {@code /helpdesk/zendesk}
+ * @param customerId     the customer to answer, or null when {@code to} names them
+ * @param to             an identity of the customer, or null
+ * @param channel        the channel asked for, or null for the channel of the customer's latest inbound message
+ * @param text           may be null when attachments or a template carry the message
+ * @param attachments    media by URL
+ * @param replyToEntryId the entry this message quotes or answers, or null
+ * @param subject        email only, or null
+ * @param template       a template object (for channels that send templates), or null
+ */
+public record SendCommand(String id, String source, String customerId, Identity to, Channel channel, String text,
+                          List<Attachment> attachments, String replyToEntryId, String subject,
+                          Map<String, Object> template) {
+
+    public static final String TYPE = "switchboard.message.send";
+    static final int MAX_ID_CHARS = 128;
+    static final int MAX_ATTACHMENTS = 10;
+    static final int MAX_URL_CHARS = 2048;
+
+    /** The id to use when a command cannot even be read: its id if it has one, else {@code fallbackId}. */
+    public static String idOf(String body, String fallbackId) {
+        try {
+            JsonNode id = Json.MAPPER.readTree(body).path("id");
+            String text = id.isTextual() ? JsonValues.nonBlank(id.asText()) : null;
+            return text != null && text.length() <= MAX_ID_CHARS ? Text.clean(text) : fallbackId;
+        } catch (IOException | RuntimeException unreadable) {
+            return fallbackId;
+        }
+    }
+
+    /** The command's subject (a customer id) when it can be read, else null: where a rejection is announced. */
+    public static String subjectOf(String body) {
+        try {
+            JsonNode root = Json.MAPPER.readTree(body);
+            String customer = root.path("data").path("customerId").asText(null);
+            String subject = customer != null ? customer : root.path("subject").asText(null);
+            return subject == null || subject.isBlank() || subject.length() > MAX_ID_CHARS ? null : Text.clean(subject);
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** The command's source when it can be read, else null. */
+    public static String sourceOf(String body) {
+        try {
+            String source = Json.MAPPER.readTree(body).path("source").asText(null);
+            return source == null || source.isBlank() || source.length() > 1024 ? null : Text.clean(source);
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads a command from an SQS message body.
+     *
+     * @throws CommandRejection when the body is not a send command this system can carry out as written
+     */
+    public static SendCommand parse(String body) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new CommandRejection("malformed_json", "the message body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new CommandRejection("malformed_json", "the message body is not a JSON object");
+        }
+        if (root.has("specversion") && !"1.0".equals(root.path("specversion").asText())) {
+            throw new CommandRejection("invalid_command", "specversion must be \"1.0\" (CloudEvents 1.0)");
+        }
+        String id = text(root, "id");
+        if (id == null) {
+            throw new CommandRejection("invalid_command", "the command has no id (the CloudEvent id is its idempotency key)");
+        }
+        if (id.length() > MAX_ID_CHARS) {
+            throw new CommandRejection("invalid_command", "the command id is longer than " + MAX_ID_CHARS + " characters");
+        }
+        String type = text(root, "type");
+        if (!TYPE.equals(type)) {
+            throw new CommandRejection("unknown_type", "the command type must be " + TYPE + ", not " + (type == null ? "missing" : type));
+        }
+        JsonNode data = root.path("data");
+        if (!data.isObject()) {
+            throw new CommandRejection("invalid_command", "the command has no data object");
+        }
+        String customerId = text(data, "customerId");
+        Identity to = null;
+        String toKey = text(data, "to");
+        if (toKey != null) {
+            try {
+                to = identity(toKey);
+            } catch (IllegalArgumentException invalid) {
+                throw new CommandRejection("invalid_command", "data.to is not an identity key: " + invalid.getMessage());
+            }
+        }
+        if (customerId == null && to == null) {
+            throw new CommandRejection("invalid_command", "data needs customerId or to (an identity key)");
+        }
+        Channel channel = null;
+        String channelName = text(data, "channel");
+        if (channelName != null) {
+            try {
+                channel = Channel.fromWire(channelName.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException unknown) {
+                channel = null;
+            }
+            if (channel == null || channel.replyChannel() != channel) {
+                throw new CommandRejection("unknown_channel", "channel must be one of " + String.join(", ",
+                        java.util.Arrays.stream(Channel.values()).filter(c -> c.replyChannel() == c).map(Channel::wireName).toList()));
+            }
+        }
+        String text = data.has("text") && !data.get("text").isNull() ? Text.clean(data.get("text").asText()) : null;
+        if (text != null && text.isBlank()) {
+            text = null;
+        }
+        Map<String, Object> template = null;
+        if (data.has("template") && !data.get("template").isNull()) {
+            JsonNode node = data.get("template");
+            if (!node.isObject() || text(node, "name") == null) {
+                throw new CommandRejection("invalid_command", "template must be an object with a name");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> plain = (Map<String, Object>) JsonValues.plain(node);
+            template = plain;
+        }
+        return new SendCommand(Text.clean(id), sourceOf(body) == null ? "/unknown" : sourceOf(body), customerId, to,
+                channel, text, attachments(data.path("attachments")), text(data, "replyToEntryId"),
+                text(data, "subject"), template);
+    }
+
+    /** An identity key as ingestion writes it: phone numbers and addresses normalized the same way. */
+    static Identity identity(String key) {
+        int colon = key.indexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("an identity key is type:value, e.g. phone:+14155550100");
+        }
+        return switch (key.substring(0, colon)) {
+            case "phone" -> Identity.phone(key.substring(colon + 1));
+            case "email" -> Identity.email(key.substring(colon + 1));
+            default -> new Identity(key);
+        };
+    }
+
+    private static List<Attachment> attachments(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new CommandRejection("invalid_command", "attachments must be an array");
+        }
+        if (node.size() > MAX_ATTACHMENTS) {
+            throw new CommandRejection("invalid_command", "at most " + MAX_ATTACHMENTS + " attachments per message");
+        }
+        List<Attachment> attachments = new ArrayList<>();
+        for (JsonNode item : node) {
+            String url = text(item, "url");
+            if (url == null || url.length() > MAX_URL_CHARS || !isHttpUrl(url)) {
+                throw new CommandRejection("invalid_command", "every attachment needs an http(s) url of at most "
+                        + MAX_URL_CHARS + " characters");
+            }
+            String mimeType = text(item, "mimeType");
+            attachments.add(new Attachment(typeOf(mimeType), mimeType, null, url, text(item, "filename"),
+                    text(item, "caption"), null));
+        }
+        return attachments;
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (IllegalArgumentException invalid) {
+            return false;
+        }
+    }
+
+    /** image, video, audio or document, from the mime type. */
+    static String typeOf(String mimeType) {
+        if (mimeType == null) {
+            return "document";
+        }
+        String major = mimeType.toLowerCase(Locale.ROOT);
+        if (major.startsWith("image/")) {
+            return "image";
+        }
+        if (major.startsWith("video/")) {
+            return "video";
+        }
+        if (major.startsWith("audio/")) {
+            return "audio";
+        }
+        return "document";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? null : JsonValues.nonBlank(Text.clean(value.asText()));
+    }
+
+    /** Something to send: text, an attachment or a template. */
+    public boolean hasContent() {
+        return text != null || !attachments.isEmpty() || template != null;
+    }
+}
