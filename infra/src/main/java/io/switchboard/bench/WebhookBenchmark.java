@@ -606,7 +606,7 @@ public final class WebhookBenchmark {
         return String.format("%.2fx", (double) value / baseline);
     }
 
-    private static void print(List<String[]> rows) {
+    static void print(List<String[]> rows) {
         int[] widths = {6, 5, 6, 5};
         String[] header = {"measure", "value", "how", "ratio"};
         List<String[]> all = new ArrayList<>();
@@ -626,7 +626,7 @@ public final class WebhookBenchmark {
         }
     }
 
-    private static String stringOption(String[] args, String name, String defaultValue) {
+    static String stringOption(String[] args, String name, String defaultValue) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
@@ -635,7 +635,7 @@ public final class WebhookBenchmark {
         return defaultValue;
     }
 
-    private static int intOption(String[] args, String name, int defaultValue) {
+    static int intOption(String[] args, String name, int defaultValue) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1]);
@@ -644,7 +644,7 @@ public final class WebhookBenchmark {
         return defaultValue;
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
             dir = dir.getParent();

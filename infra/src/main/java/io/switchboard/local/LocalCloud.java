@@ -240,6 +240,14 @@ public final class LocalCloud implements AutoCloseable {
             }
             STAND_IN_SETTINGS.forEach(name -> standInSettings.put(name, standIns.baseUrl()));
         }
+        // The stand-ins take any credentials: replies work locally without real ones (never used on AWS, where
+        // they come from the OutboundSecret). An environment variable of the same name wins.
+        Map<String, String> standInCredentials = options.providerStandIns ? Map.of(
+                "WHATSAPP_ACCESS_TOKEN", "local-whatsapp-access-token",
+                "MESSENGER_PAGE_ACCESS_TOKEN", "local-page-access-token",
+                "INSTAGRAM_ACCESS_TOKEN", "local-instagram-access-token",
+                "TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000",
+                "SUPPORT_EMAIL_ADDRESS", "support@localhost.localdomain") : Map.of();
         for (TemplateModel.Function definition : model.functions()) {
             Map<String, String> environment = new HashMap<>(System.getenv());
             if (options.awsEndpoint != null) {
@@ -251,6 +259,7 @@ public final class LocalCloud implements AutoCloseable {
                     localApiUrl(value, gatewayBase)));
             environment.putAll(endpointSettings());
             environment.putAll(standInSettings);
+            standInCredentials.forEach(environment::putIfAbsent);
             environment.putAll(options.env);
             functions.add(LocalFunction.create(definition, environment, options.singletons.toArray()));
         }
