@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -44,34 +45,44 @@ public class DynamoDbCommandLedger implements CommandLedger {
     public Optional<Command> find(String commandId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
                 .key(key(commandId)).consistentRead(true).build()).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(commandFrom(commandId, item));
+    }
+
+    private static Command commandFrom(String commandId, Map<String, AttributeValue> item) {
         String sentAt = LogItems.string(item, LogItems.SENT_AT);
-        return Optional.of(new Command(commandId, State.valueOf(LogItems.string(item, LogItems.COMMAND_STATE)),
+        return new Command(commandId, State.valueOf(LogItems.string(item, LogItems.COMMAND_STATE)),
                 LogItems.string(item, LogItems.PROVIDER_MESSAGE_ID), LogItems.string(item, LogItems.ERROR_CODE),
-                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : Instant.parse(sentAt)));
+                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : Instant.parse(sentAt));
     }
 
     @Override
-    public boolean claim(String commandId, String source, Instant at) {
+    public Optional<Command> start(String commandId, String source, Instant sentAt, String errorCode, String errorReason) {
+        State state = errorCode == null ? State.SENDING : State.FAILED;
         Expressions update = new Expressions()
                 .set(LogItems.RECORD_TYPE, LogItems.s(LogItems.TYPE_COMMAND))
                 .set(LogItems.COMMAND_ID, LogItems.s(commandId))
-                .set(LogItems.COMMAND_STATE, LogItems.s(State.CLAIMED.name()))
+                .set(LogItems.COMMAND_STATE, LogItems.s(state.name()))
                 .set(LogItems.COMMAND_SOURCE, LogItems.s(source))
-                .set(LogItems.CREATED_AT, LogItems.s(LogItems.time(at)))
-                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(at)));
-        return write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ")");
-    }
-
-    @Override
-    public boolean sending(String commandId, Instant sentAt) {
-        Expressions update = new Expressions()
-                .set(LogItems.COMMAND_STATE, LogItems.s(State.SENDING.name()))
                 .set(LogItems.SENT_AT, LogItems.s(LogItems.time(sentAt)))
                 .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(sentAt)));
-        return write(commandId, update, inState(update, State.CLAIMED));
+        if (errorCode != null) {
+            update.set(LogItems.ERROR_CODE, LogItems.s(errorCode)).set(LogItems.ERROR_REASON, LogItems.s(errorReason));
+        }
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
+                    .key(key(commandId))
+                    .updateExpression(update.update())
+                    .conditionExpression("attribute_not_exists(" + update.name(LogItems.SK) + ")")
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException known) {
+            // The earlier delivery's state comes back with the refusal: no second read.
+            return known.hasItem() && !known.item().isEmpty() ? Optional.of(commandFrom(commandId, known.item()))
+                    : find(commandId);
+        }
     }
 
     @Override
@@ -111,11 +122,7 @@ public class DynamoDbCommandLedger implements CommandLedger {
         if (source != null) {
             update.set(LogItems.COMMAND_SOURCE, LogItems.s(source));
         }
-        write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ") OR " + inState(update, State.CLAIMED));
-    }
-
-    private static String inState(Expressions update, State state) {
-        return update.name(LogItems.COMMAND_STATE) + " = " + update.value("expectedState", LogItems.s(state.name()));
+        write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ")");
     }
 
     /** One conditional upsert; false when the condition did not hold. */

@@ -81,10 +81,6 @@ public class ReplyEngine {
                     rejected.code(), rejected.reason(), clock.instant());
             return Outcome.REJECTED;
         }
-        Optional<CommandLedger.Command> known = ledger.find(command.id());
-        if (known.isPresent() && isFinished(known.get().state())) {
-            return Outcome.DUPLICATE;
-        }
         Plan plan;
         try {
             plan = plan(command);
@@ -93,29 +89,31 @@ public class ReplyEngine {
                     clock.instant());
             return Outcome.REJECTED;
         }
-        CommandLedger.Command state = known.orElse(null);
-        if (state == null) {
-            state = ledger.claim(command.id(), command.source(), clock.instant())
-                    ? new CommandLedger.Command(command.id(), CommandLedger.State.CLAIMED, null, null, null, null)
-                    : ledger.find(command.id()).orElseThrow(() -> new StoreFault("command claimed but not readable"));
+        Instant sentAt = clock.instant();
+        WindowVerdict verdict = plan.sender().window(plan.message(), plan.latestInboundAt(), sentAt);
+        WindowVerdict.Refused refused = verdict instanceof WindowVerdict.Refused no ? no : null;
+        Optional<CommandLedger.Command> earlier = ledger.start(command.id(), command.source(), sentAt,
+                refused == null ? null : refused.code(), refused == null ? null : refused.reason());
+        CommandLedger.Command state;
+        if (earlier.isEmpty()) {
+            state = refused != null
+                    ? new CommandLedger.Command(command.id(), CommandLedger.State.FAILED, null, refused.code(),
+                            refused.reason(), sentAt)
+                    : send(plan, ((WindowVerdict.Allowed) verdict).messagingTag(), sentAt);
+        } else {
+            state = switch (earlier.get().state()) {
+                case RECORDED, REJECTED -> null;
+                case SENDING -> keepOutcome(command.id(), null, "outcome_unknown",
+                        "an earlier attempt handed the message to the provider but its answer was lost; it may or may "
+                                + "not have been delivered, and is not sent again", earlier.get().sentAt());
+                case SENT, FAILED -> earlier.get();
+            };
         }
-        state = switch (state.state()) {
-            case RECORDED, REJECTED -> null;
-            case CLAIMED -> send(plan);
-            case SENDING -> keepOutcome(command.id(), null, "outcome_unknown",
-                    "an earlier attempt handed the message to the provider but its answer was lost; it may or may not "
-                            + "have been delivered, and is not sent again", state.sentAt());
-            case SENT, FAILED -> state;
-        };
         if (state == null) {
             return Outcome.DUPLICATE;
         }
         record(plan, state);
         return state.state() == CommandLedger.State.SENT ? Outcome.SENT : Outcome.FAILED;
-    }
-
-    private static boolean isFinished(CommandLedger.State state) {
-        return state == CommandLedger.State.RECORDED || state == CommandLedger.State.REJECTED;
     }
 
     /** Everything needed to send and record, or a rejection: no writes, so it is safe to repeat. */
@@ -192,19 +190,10 @@ public class ReplyEngine {
         return null;
     }
 
-    /** Window, then at most one successful provider call (transient faults retried), then the outcome kept. */
-    private CommandLedger.Command send(Plan plan) {
+    /** At most one successful provider call (transient faults retried), then the outcome kept. */
+    private CommandLedger.Command send(Plan plan, String messagingTag, Instant sentAt) {
         String commandId = plan.command().id();
-        Instant sentAt = clock.instant();
-        WindowVerdict verdict = plan.sender().window(plan.message(), plan.latestInboundAt(), sentAt);
-        if (verdict instanceof WindowVerdict.Refused refused) {
-            return keepOutcome(commandId, null, refused.code(), refused.reason(), sentAt);
-        }
-        String tag = ((WindowVerdict.Allowed) verdict).messagingTag();
-        if (!ledger.sending(commandId, sentAt)) {
-            throw new StoreFault("command " + commandId + " is being carried out by another attempt");
-        }
-        SendResult result = sendWithRetries(plan.sender(), plan.message().withMessagingTag(tag));
+        SendResult result = sendWithRetries(plan.sender(), plan.message().withMessagingTag(messagingTag));
         if (result instanceof SendResult.Sent sent) {
             return keepOutcome(commandId, sent.providerMessageId(), null, null, sentAt);
         }

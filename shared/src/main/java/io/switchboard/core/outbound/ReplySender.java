@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * A channel's outbound half: what the core's reply engine needs from a channel to answer a customer on it.
- * The engine owns the command (parsing, exactly-once claim, retries, recording the outcome in the timeline);
+ * The engine owns the command (parsing, exactly-once bookkeeping, retries, recording the outcome in the timeline);
  * a sender owns only what is its provider's: who sends to whom, the channel's window and text limits, and
  * the provider call.
  */

@@ -18,18 +18,15 @@ public class InMemoryCommandLedger implements CommandLedger {
     }
 
     @Override
-    public synchronized boolean claim(String commandId, String source, Instant at) {
-        return commands.putIfAbsent(commandId, new Command(commandId, State.CLAIMED, null, null, null, null)) == null;
-    }
-
-    @Override
-    public synchronized boolean sending(String commandId, Instant sentAt) {
-        Command current = commands.get(commandId);
-        if (current == null || current.state() != State.CLAIMED) {
-            return false;
+    public synchronized Optional<Command> start(String commandId, String source, Instant sentAt, String errorCode,
+                                                String errorReason) {
+        Command earlier = commands.get(commandId);
+        if (earlier != null) {
+            return Optional.of(earlier);
         }
-        commands.put(commandId, new Command(commandId, State.SENDING, null, null, null, sentAt));
-        return true;
+        commands.put(commandId, new Command(commandId, errorCode == null ? State.SENDING : State.FAILED, null,
+                errorCode, errorReason, sentAt));
+        return Optional.empty();
     }
 
     @Override
@@ -49,7 +46,7 @@ public class InMemoryCommandLedger implements CommandLedger {
     @Override
     public synchronized void reject(String commandId, String subject, String source, String code, String reason, Instant at) {
         Command current = commands.get(commandId);
-        if (current != null && current.state() != State.CLAIMED) {
+        if (current != null) {
             return;
         }
         commands.put(commandId, new Command(commandId, State.REJECTED, null, code, reason, null));
