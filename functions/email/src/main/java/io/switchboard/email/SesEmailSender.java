@@ -7,7 +7,6 @@ import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
-import io.switchboard.core.model.Identity;
 import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
@@ -116,8 +115,7 @@ public class SesEmailSender implements ReplySender {
      */
     @Override
     public Optional<ReplyRoute> route(Channel channel, Customer customer, ConversationEntry latestInbound) {
-        Optional<String> address = customer.identities().stream().map(Identity::new)
-                .filter(identity -> "email".equals(identity.type())).map(Identity::value).findFirst();
+        Optional<String> address = customer.identityValue("email");
         if (address.isEmpty()) {
             return Optional.empty();
         }

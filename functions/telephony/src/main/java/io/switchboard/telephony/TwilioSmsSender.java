@@ -8,7 +8,6 @@ import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
-import io.switchboard.core.model.Identity;
 import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
@@ -95,8 +94,7 @@ public class TwilioSmsSender implements ReplySender {
      */
     @Override
     public Optional<ReplyRoute> route(Channel channel, Customer customer, ConversationEntry latestInbound) {
-        Optional<String> phone = customer.identities().stream().map(Identity::new)
-                .filter(identity -> "phone".equals(identity.type())).map(Identity::value).findFirst();
+        Optional<String> phone = customer.identityValue("phone");
         if (phone.isEmpty()) {
             return Optional.empty();
         }

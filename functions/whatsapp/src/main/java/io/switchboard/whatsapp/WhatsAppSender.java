@@ -7,7 +7,6 @@ import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
-import io.switchboard.core.model.Identity;
 import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
@@ -80,10 +79,7 @@ public class WhatsAppSender implements ReplySender {
      */
     @Override
     public Optional<ReplyRoute> route(Channel channel, Customer customer, ConversationEntry latestInbound) {
-        Optional<String> waId = customer.identities().stream().map(Identity::new)
-                .filter(identity -> "phone".equals(identity.type()))
-                .map(identity -> identity.value().substring(1))
-                .findFirst();
+        Optional<String> waId = customer.identityValue("phone").map(e164 -> e164.substring(1));
         if (waId.isEmpty()) {
             return Optional.empty();
         }

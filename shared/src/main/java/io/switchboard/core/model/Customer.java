@@ -22,6 +22,12 @@ public record Customer(String id, String displayName, List<String> identities, I
         identities = identities == null ? List.of() : List.copyOf(identities);
     }
 
+    /** The value of the customer's first identity of this type ({@code phone}, {@code email}...), if any. */
+    public java.util.Optional<String> identityValue(String type) {
+        return identities.stream().map(Identity::new).filter(identity -> identity.type().equals(type))
+                .map(Identity::value).findFirst();
+    }
+
     public boolean hasDisplayName() {
         return displayName != null && !displayName.isBlank();
     }
