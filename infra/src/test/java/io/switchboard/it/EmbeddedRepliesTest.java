@@ -348,6 +348,25 @@ class EmbeddedRepliesTest {
     }
 
     @Test
+    void givenTwilioRefusesTheNumber_whenReplied_thenFailedWith21211AndAPlainReason() {
+        String from = "+14155550111";
+        assertEquals(200, cloud.postTwilio("/webhooks/twilio/sms",
+                TwilioWebhooks.sms("SM" + UUID.randomUUID().toString().replace("-", ""), from, "Hi")).statusCode());
+        String customerId = cloud.customerIdOf("phone:" + from).orElseThrow();
+        received(customerId);
+        // Twilio's documented error answer: https://www.twilio.com/docs/api/errors/21211
+        standIns().twilio().failNext(1, 400, "{\"code\": 21211, \"message\": \"The 'To' number " + from
+                + " is not a valid phone number.\", \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}");
+
+        sendCommand(command("cmd-sms-refused", customerId, "sms", "Hello", null), customerId, "cmd-sms-refused");
+        JsonNode failed = awaitSent(customerId, "cmd-sms-refused");
+
+        assertEquals("failed", failed.at("/data/entry/status").asText());
+        assertEquals("21211", failed.at("/data/entry/statusError/code").asText());
+        assertFalse(failed.at("/data/entry/statusError/reason").asText().isBlank());
+    }
+
+    @Test
     void givenAnEmail_whenReplied_thenTheMimeThreadsAndTheCustomersAnswerJoinsTheConversation() {
         String address = "ann." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String messageId = "order-42-" + UUID.randomUUID() + "@mail.example.com";
