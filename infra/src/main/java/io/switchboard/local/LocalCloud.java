@@ -125,6 +125,14 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /** What the senders send with when the stand-ins answer (they take any credentials). */
+    public static final Map<String, String> STAND_IN_CREDENTIALS = Map.of(
+            "WHATSAPP_ACCESS_TOKEN", "local-whatsapp-access-token",
+            "MESSENGER_PAGE_ACCESS_TOKEN", "local-page-access-token",
+            "INSTAGRAM_ACCESS_TOKEN", "local-instagram-access-token",
+            "TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000",
+            "SUPPORT_EMAIL_ADDRESS", "support@localhost.localdomain");
+
     /** Settings that point the senders at the stand-ins. */
     public static final List<String> STAND_IN_SETTINGS =
             List.of("GRAPH_API_BASE_URL", "TWILIO_API_BASE_URL", "AWS_ENDPOINT_URL_SESV2");
@@ -242,12 +250,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         // The stand-ins take any credentials: replies work locally without real ones (never used on AWS, where
         // they come from the OutboundSecret). An environment variable of the same name wins.
-        Map<String, String> standInCredentials = options.providerStandIns ? Map.of(
-                "WHATSAPP_ACCESS_TOKEN", "local-whatsapp-access-token",
-                "MESSENGER_PAGE_ACCESS_TOKEN", "local-page-access-token",
-                "INSTAGRAM_ACCESS_TOKEN", "local-instagram-access-token",
-                "TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000",
-                "SUPPORT_EMAIL_ADDRESS", "support@localhost.localdomain") : Map.of();
+        Map<String, String> standInCredentials = options.providerStandIns ? STAND_IN_CREDENTIALS : Map.of();
         for (TemplateModel.Function definition : model.functions()) {
             Map<String, String> environment = new HashMap<>(System.getenv());
             if (options.awsEndpoint != null) {

@@ -28,12 +28,38 @@ public final class Main {
               --template FILE      the SAM template (default: template.yaml here or in a parent directory)
               --parameter NAME=VALUE  a template parameter over its default (repeatable), as
                                    sam deploy --parameter-overrides, e.g. SubscriberQueueArns=arn:aws:sqs:...
+              --env-file FILE      settings and secrets as NAME=VALUE lines (# comments); environment variables win
               --no-stand-ins       no provider stand-ins: replies go to GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
                                    AWS_ENDPOINT_URL_SESV2 (default: the real providers)
               --help               this text
 
-            Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables.
+            Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables or
+            --env-file; each one left unset gets its development default (printed at startup; local only, the
+            deployed stack reads its secrets from Secrets Manager).
             """;
+
+    /**
+     * Development defaults of the local secrets: the values the README's examples sign with. Public on purpose;
+     * they never reach AWS (template.yaml's functions read Secrets Manager).
+     */
+    static final Map<String, String> DEVELOPMENT_DEFAULTS = developmentDefaults();
+
+    private static Map<String, String> developmentDefaults() {
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        defaults.put("WHATSAPP_APP_SECRET", "local-app-secret");
+        defaults.put("WHATSAPP_VERIFY_TOKEN", "local-whatsapp-token");
+        defaults.put("MESSENGER_APP_SECRET", "local-messenger-secret");
+        defaults.put("MESSENGER_VERIFY_TOKEN", "local-messenger-token");
+        defaults.put("INSTAGRAM_APP_SECRET", "local-instagram-secret");
+        defaults.put("INSTAGRAM_VERIFY_TOKEN", "local-instagram-token");
+        defaults.put("TWILIO_AUTH_TOKEN", "local-twilio-token");
+        defaults.put("MAILGUN_SIGNING_KEY", "local-mailgun-key");
+        defaults.put("EMAIL_WEBHOOK_USER", "switchboard");
+        defaults.put("EMAIL_WEBHOOK_PASSWORD", "local-email-password");
+        defaults.put("SWITCHBOARD_API_TOKEN", "local-api-token");
+        defaults.put("SWITCHBOARD_CURSOR_KEY", "local-cursor-key");
+        return java.util.Collections.unmodifiableMap(defaults);
+    }
 
     private Main() {
     }
@@ -53,6 +79,20 @@ public final class Main {
             System.out.print(USAGE);
             return;
         }
+        Map<String, String> given = new java.util.HashMap<>(envFile);
+        given.putAll(System.getenv());
+        Map<String, String> settings = new java.util.HashMap<>(envFile);
+        Set<String> defaulted = new LinkedHashSet<>();
+        DEVELOPMENT_DEFAULTS.forEach((name, value) -> {
+            String configured = given.get(name);
+            if (configured == null || configured.isEmpty()) {
+                settings.put(name, value);
+                defaulted.add(name);
+            } else {
+                settings.put(name, configured);
+            }
+        });
+        options.env(settings);
         long started = System.nanoTime();
         LocalCloud cloud;
         try {
@@ -71,8 +111,40 @@ public final class Main {
             cloud.close();
             stopped.countDown();
         }, "local-cloud-shutdown"));
-        printReady(System.out, cloud, System.getenv(), elapsedMillis, sinceJvmStart);
+        printReady(System.out, cloud, given, defaulted, elapsedMillis, sinceJvmStart);
         stopped.await();
+    }
+
+    /** NAME=VALUE lines of the last --env-file (empty without one). */
+    private static Map<String, String> envFile = Map.of();
+
+    static Map<String, String> readEnvFile(Path file) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--env-file " + file + " cannot be read: " + e.getMessage());
+        }
+        for (String line : lines) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            if (trimmed.startsWith("export ")) {
+                trimmed = trimmed.substring("export ".length()).trim();
+            }
+            int equals = trimmed.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("--env-file " + file + ": not NAME=VALUE: " + trimmed);
+            }
+            String value = trimmed.substring(equals + 1).trim();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            }
+            values.put(trimmed.substring(0, equals).trim(), value);
+        }
+        return values;
     }
 
     /** The options, or null for --help. */
@@ -98,6 +170,7 @@ public final class Main {
                 case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
                 case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--no-stand-ins" -> options.providerStandIns(false);
+                case "--env-file" -> envFile = readEnvFile(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--parameter" -> {
                     String assignment = value != null ? value : next(args, ++i, arg);
                     int split = assignment.indexOf('=');
@@ -134,6 +207,12 @@ public final class Main {
 
     static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, long elapsedMillis,
                            long sinceJvmStartMillis) {
+        printReady(out, cloud, processEnv, Set.of(), elapsedMillis, sinceJvmStartMillis);
+    }
+
+    /** @param defaulted secrets running on their development default (printed with it: it is public anyway) */
+    static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, Set<String> defaulted,
+                           long elapsedMillis, long sinceJvmStartMillis) {
         out.println();
         out.println("Switchboard local cloud ready in " + elapsedMillis + " ms (" + sinceJvmStartMillis
                 + " ms since the JVM started; template " + cloud.template().source() + ")");
@@ -154,6 +233,11 @@ public final class Main {
         if (!queueSources.isEmpty()) {
             out.println("Queues:   " + String.join(", ", queueSources));
         }
+        if (processEnv.containsKey("SWITCHBOARD_API_TOKEN") || defaulted.contains("SWITCHBOARD_API_TOKEN")) {
+            out.println("Customer API: " + cloud.baseUrl() + "/v1 (Authorization: Bearer "
+                    + (defaulted.contains("SWITCHBOARD_API_TOKEN") ? DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN")
+                    : "<SWITCHBOARD_API_TOKEN>") + ")");
+        }
         if (cloud.standIns() != null) {
             out.println("Provider stand-ins (Graph API, Twilio, SES v2): " + cloud.standIns().baseUrl());
         }
@@ -164,7 +248,12 @@ public final class Main {
             out.println("Secrets (environment variables; values are never printed):");
             for (String name : secretNames) {
                 String value = processEnv.get(name);
-                out.println("  " + name + (value == null || value.isEmpty() ? ": MISSING" : ": set"));
+                boolean set = value != null && !value.isEmpty();
+                String state = defaulted.contains(name) ? "development default " + DEVELOPMENT_DEFAULTS.get(name)
+                        : set ? "set"
+                        : cloud.standIns() != null && LocalCloud.STAND_IN_CREDENTIALS.containsKey(name)
+                        ? "stand-in default " + LocalCloud.STAND_IN_CREDENTIALS.get(name) : "MISSING";
+                out.println("  " + name + ": " + state);
             }
         }
         out.println();

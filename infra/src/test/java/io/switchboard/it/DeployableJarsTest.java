@@ -18,7 +18,7 @@ class DeployableJarsTest {
 
     @Test
     void everyFunctionJar_carriesTheUrlConnectionClientOnly() throws IOException {
-        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout")) {
+        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout", "outbound", "api")) {
             List<String> entries = entries(function);
             assertTrue(entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/http/urlconnection/")),
                     function + " has the URLConnection client");
@@ -34,6 +34,9 @@ class DeployableJarsTest {
                     webhookFunction);
         }
         assertTrue(entries("fanout").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+        // The outbound function announces through the log's stream, not the queue; the API only sends commands.
+        assertTrue(entries("outbound").stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+        assertTrue(entries("api").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
     }
 
     private static List<String> entries(String function) throws IOException {

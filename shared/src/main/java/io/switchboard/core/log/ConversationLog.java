@@ -62,6 +62,26 @@ public interface ConversationLog {
 
     Optional<ConversationEntry> find(String customerId, String entryId);
 
+    /**
+     * One page of the customer's timeline, every channel (or one), newest first, in one read of the store.
+     *
+     * @param channel null for every channel
+     * @param limit   how many entries the store looks at for this page; with a channel, fewer may match, so a
+     *                page can hold fewer entries (even none) and still have a next one
+     * @param after   the {@link TimelinePage#next()} of the previous page, or null for the newest entries
+     */
+    TimelinePage timeline(String customerId, Channel channel, int limit, String after);
+
+    /**
+     * @param entries newest first, with what only the log keeps about them (status errors, amendments)
+     * @param next    where the next page starts (a position in the log, not an entry id), or null after the last
+     */
+    record TimelinePage(List<LogChange.LoggedEntry> entries, String next) {
+        public TimelinePage {
+            entries = List.copyOf(entries);
+        }
+    }
+
     enum AppendOutcome { APPENDED, DUPLICATE }
 
     enum StatusOutcome { APPLIED, STALE, PLACEHOLDER_CREATED, UNKNOWN_ENTRY }

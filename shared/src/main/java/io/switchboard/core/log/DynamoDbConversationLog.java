@@ -217,6 +217,50 @@ public class DynamoDbConversationLog implements ConversationLog {
     }
 
     /**
+     * One Query of the {@code byTime} index, newest first. The position is the last evaluated item's time key: the
+     * index key holds the entry id, from which the table key follows, so the page's ExclusiveStartKey is rebuilt
+     * from it. A channel is a filter, applied after {@code Limit}.
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html
+     */
+    @Override
+    public TimelinePage timeline(String customerId, Channel channel, int limit, String after) {
+        Expressions query = new Expressions();
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table())
+                .indexName(LogItems.BY_TIME_INDEX)
+                .keyConditionExpression(query.name(LogItems.CUSTOMER_ID) + " = " + query.value("customerId", LogItems.s(customerId)))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(limit);
+        if (channel != null) {
+            request.filterExpression(query.name(LogItems.CHANNEL) + " = " + query.value("channel", LogItems.s(channel.wireName())));
+        }
+        if (after != null) {
+            request.exclusiveStartKey(startKey(customerId, after));
+        }
+        var page = dynamoDb.query(request.expressionAttributeNames(query.names())
+                .expressionAttributeValues(query.values()).build());
+        List<LogChange.LoggedEntry> entries = new ArrayList<>(page.items().size());
+        for (Map<String, AttributeValue> item : page.items()) {
+            entries.add(LogItems.loggedEntryFrom(item));
+        }
+        String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? LogItems.string(page.lastEvaluatedKey(), LogItems.TIME_KEY) : null;
+        return new TimelinePage(entries, next);
+    }
+
+    /** The index's start key at a time key ({@code <time>#<entryId>}): the table key and the index key. */
+    private static Map<String, AttributeValue> startKey(String customerId, String timeKey) {
+        int separator = timeKey.indexOf('#');
+        if (separator < 1 || separator == timeKey.length() - 1) {
+            throw new IllegalArgumentException("not a timeline position");
+        }
+        Map<String, AttributeValue> key = new java.util.HashMap<>(
+                LogItems.key(customerId, LogItems.entrySk(timeKey.substring(separator + 1))));
+        key.put(LogItems.TIME_KEY, LogItems.s(timeKey));
+        return key;
+    }
+
+    /**
      * Writes a new entry (or fills in a placeholder when {@code fillsPlaceholder}), in the customer's open
      * conversation or a new one.
      */

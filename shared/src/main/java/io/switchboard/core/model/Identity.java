@@ -15,6 +15,8 @@ import java.util.Objects;
 public record Identity(String key) {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    /** The type of a key: lower-case letters, digits and dashes (phone, email, external...). */
+    private static final java.util.regex.Pattern KEY_TYPE = java.util.regex.Pattern.compile("[a-z][a-z0-9-]*");
 
     /**
      * Longest key in UTF-8 bytes. DynamoDB allows 2048 bytes in a partition key; a key this long is no real
@@ -68,6 +70,34 @@ public record Identity(String key) {
             throw new InvalidIdentityException("not an email address");
         }
         return new Identity("email:" + address.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * An identity key as written outside ingestion (a send command's {@code to}, the customer API), normalized the
+     * way ingestion writes it: {@code phone:} numbers to E.164 and {@code email:} addresses lower-cased, so that
+     * {@code phone:+1 (415) 555-0100} finds the customer a message from 14155550100 created. Other types are kept
+     * as written; {@code external:<system>:<id>} names a record in one of the helpdesk's own systems.
+     *
+     * @throws InvalidIdentityException when the key is not {@code type:value} with a lower-case type
+     */
+    public static Identity parse(String key) {
+        int colon = key == null ? -1 : key.indexOf(':');
+        if (colon < 1 || !KEY_TYPE.matcher(key.substring(0, colon)).matches() || key.substring(colon + 1).isBlank()) {
+            throw new InvalidIdentityException("an identity key is type:value, e.g. phone:+14155550100");
+        }
+        String value = key.substring(colon + 1);
+        return switch (key.substring(0, colon)) {
+            case "phone" -> phone(value);
+            case "email" -> email(value);
+            case "external" -> {
+                int separator = value.indexOf(':');
+                if (separator < 1 || value.substring(separator + 1).isBlank()) {
+                    throw new InvalidIdentityException("an external identity is external:<system>:<id>");
+                }
+                yield new Identity(key);
+            }
+            default -> new Identity(key);
+        };
     }
 
     public String type() {

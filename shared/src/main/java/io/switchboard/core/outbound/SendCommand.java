@@ -109,7 +109,7 @@ public record SendCommand(String id, String source, String customerId, Identity 
         String toKey = text(data, "to");
         if (toKey != null) {
             try {
-                to = identity(toKey);
+                to = Identity.parse(toKey);
             } catch (IllegalArgumentException invalid) {
                 throw new CommandRejection("invalid_command", "data.to is not an identity key: " + invalid.getMessage());
             }
@@ -147,19 +147,6 @@ public record SendCommand(String id, String source, String customerId, Identity 
         return new SendCommand(Text.clean(id), sourceOf(body) == null ? "/unknown" : sourceOf(body), customerId, to,
                 channel, text, attachments(data.path("attachments")), text(data, "replyToEntryId"),
                 text(data, "subject"), template);
-    }
-
-    /** An identity key as ingestion writes it: phone numbers and addresses normalized the same way. */
-    static Identity identity(String key) {
-        int colon = key.indexOf(':');
-        if (colon < 1) {
-            throw new IllegalArgumentException("an identity key is type:value, e.g. phone:+14155550100");
-        }
-        return switch (key.substring(0, colon)) {
-            case "phone" -> Identity.phone(key.substring(colon + 1));
-            case "email" -> Identity.email(key.substring(colon + 1));
-            default -> new Identity(key);
-        };
     }
 
     private static List<Attachment> attachments(JsonNode node) {

@@ -98,6 +98,26 @@ public class InMemoryConversationLog implements ConversationLog {
         return all.subList(Math.max(0, all.size() - limit), all.size());
     }
 
+    /** Newest first by occurredAt then id (the store's time key); the position is the last entry's id. */
+    @Override
+    public synchronized TimelinePage timeline(String customerId, Channel channel, int limit, String after) {
+        List<ConversationEntry> all = new ArrayList<>(entriesByCustomer.getOrDefault(customerId, Map.of()).values());
+        all.sort(Comparator.comparing(ConversationEntry::occurredAt).thenComparing(ConversationEntry::id).reversed());
+        int start = 0;
+        if (after != null) {
+            while (start < all.size() && !all.get(start).id().equals(after)) {
+                start++;
+            }
+            start++;
+        }
+        List<ConversationEntry> looked = all.subList(Math.min(start, all.size()), Math.min(start + limit, all.size()));
+        List<io.switchboard.core.log.LogChange.LoggedEntry> entries = looked.stream()
+                .filter(entry -> channel == null || entry.channel() == channel)
+                .map(io.switchboard.core.log.LogChange.LoggedEntry::of).toList();
+        boolean more = start + limit < all.size();
+        return new TimelinePage(entries, more ? looked.get(looked.size() - 1).id() : null);
+    }
+
     @Override
     public Optional<ConversationEntry> find(String customerId, String entryId) {
         return Optional.ofNullable(entriesByCustomer.getOrDefault(customerId, Map.of()).get(entryId));

@@ -1,0 +1,174 @@
+package io.switchboard.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.config.Contexts;
+import io.switchboard.core.config.Settings;
+import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
+import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.Identity;
+import io.switchboard.core.testing.InMemoryConversationLog;
+import io.switchboard.core.testing.InMemoryCustomerDirectory;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The API's rules on one class, with the store in memory; the embedded cloud's test covers it end to end. */
+class CustomerApiHandlerTest {
+
+    private static final String TOKEN = "unit-test-token";
+    private final InMemoryCustomerDirectory directory = new InMemoryCustomerDirectory();
+    private final InMemoryConversationLog log = new InMemoryConversationLog();
+    private CustomerApiHandler handler;
+    private Customer ann;
+
+    @BeforeEach
+    void start() {
+        handler = new CustomerApiHandler(Contexts.with(Settings.of(Map.of(CustomerApi.API_TOKEN, TOKEN)), directory, log));
+        Instant at = Instant.parse("2026-01-05T10:00:00Z");
+        ann = directory.resolve(Identity.phone("14155550100"), "Ann Example", "/test/1", at).customer();
+        for (int i = 0; i < 5; i++) {
+            log.append(ann, ConversationEntry.builder(i % 2 == 0 ? Channel.SMS : Channel.VOICE, "m" + i).source("/test/1")
+                    .occurredAt(at.plusSeconds(i)).text("message " + i).build());
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        handler.close();
+    }
+
+    @Test
+    void lookupNormalizesAsIngestionDoes_andUnknownIs404() {
+        JsonNode byPhone = body(call("GET /v1/customers", null, Map.of("phone", "+1 (415) 555-0100"), null, 200));
+        JsonNode byKey = body(call("GET /v1/customers", null, Map.of("identity", "phone:14155550100"), null, 200));
+        assertEquals(ann.id(), byPhone.path("id").asText());
+        assertEquals(byPhone, byKey);
+        assertEquals("Ann Example", byPhone.path("displayName").asText());
+        call("GET /v1/customers", null, Map.of("email", "nobody@example.com"), null, 404);
+        call("GET /v1/customers", null, Map.of("phone", "+14155550100", "email", "a@example.com"), null, 400);
+        call("GET /v1/customers", null, Map.of(), null, 400);
+        call("GET /v1/customers", null, Map.of("identity", "no-type"), null, 400);
+    }
+
+    @Test
+    void timelinePagesWalkEveryEntryOnceNewestFirst_andACursorIsBoundToItsCustomer() {
+        List<String> texts = new ArrayList<>();
+        String cursor = null;
+        do {
+            Map<String, String> query = new HashMap<>(Map.of("limit", "2"));
+            if (cursor != null) {
+                query.put("before", cursor);
+            }
+            JsonNode page = body(call("GET /v1/customers/{id}/timeline", ann.id(), query, null, 200));
+            page.path("entries").forEach(entry -> texts.add(entry.path("text").asText()));
+            cursor = page.path("next").isNull() ? null : page.path("next").asText();
+        } while (cursor != null);
+        assertEquals(List.of("message 4", "message 3", "message 2", "message 1", "message 0"), texts);
+
+        String firstCursor = body(call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("limit", "1"), null, 200))
+                .path("next").asText();
+        Customer bob = directory.resolve(Identity.phone("14155550111"), null, "/test/1", Instant.now()).customer();
+        call("GET /v1/customers/{id}/timeline", bob.id(), Map.of("before", firstCursor), null, 400);
+        call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("before", firstCursor.replace('.', 'x')), null, 400);
+        call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("before", "A" + firstCursor), null, 400);
+        call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("limit", "0"), null, 400);
+        call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("limit", "201"), null, 400);
+        call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("channel", "pigeon"), null, 400);
+        call("GET /v1/customers/{id}/timeline", "00000000-0000-4000-8000-000000000000", Map.of(), null, 404);
+        JsonNode voice = body(call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("channel", "voice"), null, 200));
+        assertEquals(2, voice.path("entries").size());
+        assertFalse(voice.path("entries").get(0).has("statusError"), "absent values are left out, as in events");
+    }
+
+    @Test
+    void linkIs201Then200_andAnIdentityOfAnotherCustomerIs409NamingTheOwner() {
+        String body = "{\"identity\":\"email:Ann@Example.com\"}";
+        JsonNode linked = body(call("POST /v1/customers/{id}/identities", ann.id(), null, body, 201));
+        assertTrue(linked.path("identities").toString().contains("email:ann@example.com"));
+        call("POST /v1/customers/{id}/identities", ann.id(), null, body, 200);
+        Customer bob = directory.resolve(Identity.email("bob@example.com"), null, "/test/1", Instant.now()).customer();
+        JsonNode conflict = body(call("POST /v1/customers/{id}/identities", bob.id(), null, body, 409));
+        assertEquals(ann.id(), conflict.path("owner").asText());
+        call("POST /v1/customers/{id}/identities", ann.id(), null, "{\"identity\":\"external:zendesk\"}", 400);
+        call("POST /v1/customers/{id}/identities", ann.id(), null, "[1]", 400);
+        call("POST /v1/customers/{id}/identities", ann.id(), null, "{", 400);
+        call("POST /v1/customers/{id}/identities", "not-a-uuid", null, body, 400);
+    }
+
+    @Test
+    void messagesAreValidatedBeforeAnythingIsSent() {
+        call("POST /v1/customers/{id}/messages", ann.id(), null, "{\"channel\":\"pigeon\",\"text\":\"hi\"}", 400);
+        call("POST /v1/customers/{id}/messages", ann.id(), null, "{\"channel\":\"sms\"}", 400);
+        call("POST /v1/customers/{id}/messages", ann.id(), null, "{\"customerId\":\"x\",\"text\":\"hi\"}", 400);
+        APIGatewayV2HTTPEvent spaced = event("POST /v1/customers/{id}/messages", ann.id(), null, "{\"text\":\"hi\"}");
+        spaced.getHeaders().put("idempotency-key", "has spaces");
+        assertEquals(400, handler.handleRequest(spaced, null).getStatusCode());
+        // A valid command for nobody: 404 before the queue (none is configured here) is asked.
+        call("POST /v1/customers/{id}/messages", "00000000-0000-4000-8000-000000000000", null, "{\"text\":\"hi\"}", 404);
+    }
+
+    @Test
+    void withoutTheTokenOrWithAnotherOne_401WithAChallenge() {
+        for (String authorization : new String[] {null, "Bearer wrong", "Basic " + TOKEN, "Bearer " + TOKEN + "x"}) {
+            APIGatewayV2HTTPEvent request = event("GET /v1/customers/{id}", ann.id(), null, null);
+            if (authorization == null) {
+                request.getHeaders().remove("authorization");
+            } else {
+                request.getHeaders().put("authorization", authorization);
+            }
+            APIGatewayV2HTTPResponse response = handler.handleRequest(request, null);
+            assertEquals(401, response.getStatusCode(), String.valueOf(authorization));
+            assertEquals(ApiProblem.CONTENT_TYPE, response.getHeaders().get("content-type"));
+            assertTrue(response.getHeaders().get("WWW-Authenticate").startsWith("Bearer"));
+        }
+        APIGatewayV2HTTPResponse openApi = call("GET /v1/openapi.yaml", null, null, null, 200);
+        assertTrue(openApi.getBody().startsWith("openapi: 3.1"), "served from the jar");
+    }
+
+    private APIGatewayV2HTTPResponse call(String route, String id, Map<String, String> query, String body, int status) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event(route, id, query, body), null);
+        assertEquals(status, response.getStatusCode(), route + " " + query + " " + body + " -> " + response.getBody());
+        if (status >= 400) {
+            assertEquals(ApiProblem.CONTENT_TYPE, response.getHeaders().get("content-type"));
+            assertEquals(status, body(response).path("status").asInt());
+        }
+        return response;
+    }
+
+    private static APIGatewayV2HTTPEvent event(String route, String id, Map<String, String> query, String body) {
+        String path = route.substring(route.indexOf(' ') + 1).replace("{id}", String.valueOf(id));
+        Map<String, String> headers = new HashMap<>(Map.of("authorization", "Bearer " + TOKEN));
+        if (body != null) {
+            headers.put("content-type", "application/json");
+        }
+        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey(route).withRawPath(path)
+                .withHeaders(headers).withQueryStringParameters(query)
+                .withPathParameters(id == null ? null : Map.of("id", id)).withBody(body).withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(route.substring(0, route.indexOf(' '))).withPath(path).build()).build())
+                .build();
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response) {
+        try {
+            return Json.MAPPER.readTree(response.getBody());
+        } catch (IOException e) {
+            throw new AssertionError(response.getBody(), e);
+        }
+    }
+}
