@@ -3,7 +3,11 @@ package io.switchboard.core.directory;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Resolves identities to customers: the same person across every channel. */
 public interface CustomerDirectory {
@@ -18,8 +22,35 @@ public interface CustomerDirectory {
      */
     Resolution resolve(Identity identity, String profileName, String source, Instant at);
 
+    /**
+     * As {@link #resolve(Identity, String, String, Instant)}, helped by a {@link Lookup} made for the whole
+     * webhook: a customer found there is used as read, an identity found unclaimed is claimed without reading it
+     * again (a lost race still resolves the winner). A lookup is a snapshot: use it for an identity's first
+     * interaction of the webhook only.
+     */
+    default Resolution resolve(Identity identity, String profileName, String source, Instant at, Lookup lookup) {
+        return resolve(identity, profileName, source, at);
+    }
+
+    /**
+     * Reads what these identities point to, together (a Meta batch carries up to 1,000 senders): stores that can
+     * batch their reads answer with one request per many identities instead of two per identity.
+     */
+    default Lookup lookup(Collection<Identity> identities) {
+        return Lookup.NONE;
+    }
+
     /** The customer with this id, read consistently. */
     Optional<Customer> get(String customerId);
+
+    /** The customers with these ids that exist, read consistently; a store may read them in one request. */
+    default Map<String, Customer> getAll(Collection<String> customerIds) {
+        Map<String, Customer> found = new HashMap<>();
+        for (String customerId : customerIds) {
+            get(customerId).ifPresent(customer -> found.put(customerId, customer));
+        }
+        return found;
+    }
 
     /**
      * Points {@code added} at {@code customer}. If {@code added} already belongs to someone, nothing changes
@@ -29,5 +60,13 @@ public interface CustomerDirectory {
 
     /** @param created true when this call created the customer */
     record Resolution(Customer customer, boolean created) {
+    }
+
+    /**
+     * What a batch read found: the customer of each claimed identity (by identity key), and the identities no one
+     * had claimed at the time of the read.
+     */
+    record Lookup(Map<String, Customer> customers, Set<String> unclaimed) {
+        public static final Lookup NONE = new Lookup(Map.of(), Set.of());
     }
 }

@@ -7,12 +7,18 @@ import io.switchboard.core.model.Identity;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
 import jakarta.inject.Singleton;
+import io.switchboard.core.store.BatchReads;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -70,8 +76,19 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Resolution resolve(Identity identity, String profileName, String source, Instant at) {
+        return resolve(identity, profileName, source, at, Lookup.NONE);
+    }
+
+    @Override
+    public Resolution resolve(Identity identity, String profileName, String source, Instant at, Lookup lookup) {
+        Customer looked = lookup.customers().get(identity.key());
+        if (looked != null) {
+            return new Resolution(fillDisplayName(looked, profileName), false);
+        }
+        // Read as unclaimed a moment ago: try the claim first; if someone claimed it since, the loop reads the winner.
+        boolean unclaimed = lookup.unclaimed().contains(identity.key());
         for (int attempt = 1; ; attempt++) {
-            Optional<String> known = customerIdOf(identity);
+            Optional<String> known = unclaimed && attempt == 1 ? Optional.empty() : customerIdOf(identity);
             if (known.isPresent()) {
                 Optional<Customer> customer = get(known.get());
                 if (customer.isPresent()) {
@@ -105,6 +122,65 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "customer creation");
             }
         }
+    }
+
+    /**
+     * Two batched, consistent reads for a whole webhook: the identities not cached yet, then the customer records
+     * of all that are claimed. A sender seen before in this container costs no identity read.
+     */
+    @Override
+    public Lookup lookup(Collection<Identity> identities) {
+        Map<String, String> customerIds = new HashMap<>();
+        List<Map<String, AttributeValue>> toRead = new ArrayList<>();
+        for (Identity identity : identities) {
+            String cached = customerIdByIdentity.get(identity.key());
+            if (cached != null) {
+                customerIds.put(identity.key(), cached);
+            } else {
+                toRead.add(Map.of(IDENTITY, LogItems.s(identity.key())));
+            }
+        }
+        Set<String> unclaimed = new HashSet<>();
+        if (!toRead.isEmpty()) {
+            Set<String> claimed = new HashSet<>();
+            for (Map<String, AttributeValue> item : BatchReads.get(dynamoDb, customersTable(), toRead)) {
+                String identityKey = item.get(IDENTITY).s();
+                String customerId = item.get(CUSTOMER_ID).s();
+                customerIdByIdentity.put(identityKey, customerId);
+                customerIds.put(identityKey, customerId);
+                claimed.add(identityKey);
+            }
+            for (Map<String, AttributeValue> key : toRead) {
+                String identityKey = key.get(IDENTITY).s();
+                if (!claimed.contains(identityKey)) {
+                    unclaimed.add(identityKey);
+                }
+            }
+        }
+        Map<String, Customer> byId = getAll(new HashSet<>(customerIds.values()));
+        Map<String, Customer> customers = new HashMap<>();
+        customerIds.forEach((identityKey, customerId) -> {
+            Customer customer = byId.get(customerId);
+            // A claimed identity whose record is not readable yet: left to resolve(), which waits for it.
+            if (customer != null) {
+                customers.put(identityKey, customer);
+            }
+        });
+        return new Lookup(customers, unclaimed);
+    }
+
+    @Override
+    public Map<String, Customer> getAll(Collection<String> customerIds) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String customerId : customerIds) {
+            keys.add(LogItems.key(customerId, LogItems.CUSTOMER_SK));
+        }
+        Map<String, Customer> found = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamoDb, logTable(), keys)) {
+            Customer customer = LogItems.customerFrom(item);
+            found.put(customer.id(), customer);
+        }
+        return found;
     }
 
     @Override

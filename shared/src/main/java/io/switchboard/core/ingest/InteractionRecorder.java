@@ -61,13 +61,19 @@ public class InteractionRecorder {
         }
         // A link joins two identities: what follows it may depend on it, so such a batch keeps its order whole.
         if (byCustomer.size() < 2 || links) {
-            return recordInOrder(interactions);
+            return recordInOrder(interactions, CustomerDirectory.Lookup.NONE);
         }
-        // Meta batches up to 1000 changes: each customer's interactions stay in order, different customers are
+        // Meta batches up to 1000 changes: every sender is looked up at once (batched reads instead of one or two
+        // reads per sender), then each customer's interactions stay in order while different customers are
         // recorded side by side (the store's conditional writes keep racing customers apart).
+        List<Identity> senders = new ArrayList<>();
+        for (List<Interaction> customerInteractions : byCustomer.values()) {
+            senders.add(customerInteractions.get(0).customer());
+        }
+        CustomerDirectory.Lookup lookup = directory.lookup(senders);
         List<Future<Summary>> parts = new ArrayList<>();
         for (List<Interaction> customerInteractions : byCustomer.values()) {
-            parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions)));
+            parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions, lookup)));
         }
         Summary summary = new Summary();
         RuntimeException failure = null;
@@ -100,31 +106,35 @@ public class InteractionRecorder {
         });
     }
 
-    private Summary recordInOrder(List<Interaction> interactions) {
+    private Summary recordInOrder(List<Interaction> interactions, CustomerDirectory.Lookup lookup) {
         Summary summary = new Summary();
+        // The lookup is a snapshot from before this batch wrote anything: good for an identity's first resolve only.
+        java.util.Set<String> looked = new java.util.HashSet<>();
+        java.util.function.Function<Identity, CustomerDirectory.Lookup> lookupFor =
+                identity -> looked.add(identity.key()) ? lookup : CustomerDirectory.Lookup.NONE;
         for (Interaction interaction : interactions) {
             if (interaction instanceof Interaction.LogEntry logEntry) {
                 var entry = logEntry.entry();
-                Customer customer = resolve(summary, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
+                Customer customer = resolve(summary, lookupFor, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
                 count(summary, log.append(customer, entry));
             } else if (interaction instanceof Interaction.LogReply reply) {
                 var entry = reply.entry();
-                Customer customer = resolve(summary, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
+                Customer customer = resolve(summary, lookupFor, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
                 count(summary, log.append(customer, entry, reply.threadReferences()));
             } else if (interaction instanceof Interaction.UpdateStatus update) {
                 var change = update.change();
-                Customer customer = resolve(summary, update.customer(), null, change.source(), change.at());
+                Customer customer = resolve(summary, lookupFor, update.customer(), null, change.source(), change.at());
                 switch (log.applyStatus(customer, change)) {
                     case APPLIED, PLACEHOLDER_CREATED -> summary.statusesApplied++;
                     case STALE, UNKNOWN_ENTRY -> summary.statusesStale++;
                 }
             } else if (interaction instanceof Interaction.Watermark watermark) {
-                Customer customer = resolve(summary, watermark.customer(), null, watermark.source(), watermark.upTo());
+                Customer customer = resolve(summary, lookupFor, watermark.customer(), null, watermark.source(), watermark.upTo());
                 summary.statusesApplied += log.applyWatermark(customer, watermark.channel(), watermark.source(),
                         watermark.status(), watermark.upTo());
             } else if (interaction instanceof Interaction.AmendEntry amend) {
                 String source = amend.ifMissing() != null ? amend.ifMissing().source() : "/" + amend.channel().wireName();
-                Customer customer = resolve(summary, amend.customer(), null, source, amend.at());
+                Customer customer = resolve(summary, lookupFor, amend.customer(), null, source, amend.at());
                 var outcome = log.amend(customer, amend.channel(), amend.providerMessageId(), amend.text(),
                         amend.details(), amend.at());
                 if (outcome == ConversationLog.AmendOutcome.AMENDED) {
@@ -133,9 +143,9 @@ public class InteractionRecorder {
                     count(summary, log.append(customer, amend.ifMissing()));
                 }
             } else if (interaction instanceof Interaction.ProfileName named) {
-                resolve(summary, named.customer(), named.name(), named.source(), named.at());
+                resolve(summary, lookupFor, named.customer(), named.name(), named.source(), named.at());
             } else if (interaction instanceof Interaction.LinkIdentity link) {
-                Customer customer = resolve(summary, link.customer(), null, link.source(), link.at());
+                Customer customer = resolve(summary, lookupFor, link.customer(), null, link.source(), link.at());
                 String owner = directory.link(customer, link.added(), link.at());
                 if (owner.equals(customer.id())) {
                     summary.identitiesLinked++;
@@ -151,8 +161,9 @@ public class InteractionRecorder {
         return summary;
     }
 
-    private Customer resolve(Summary summary, Identity identity, String profileName, String source, Instant at) {
-        var resolution = directory.resolve(identity, profileName, source, at);
+    private Customer resolve(Summary summary, java.util.function.Function<Identity, CustomerDirectory.Lookup> lookupFor,
+                             Identity identity, String profileName, String source, Instant at) {
+        var resolution = directory.resolve(identity, profileName, source, at, lookupFor.apply(identity));
         if (resolution.created()) {
             summary.customersCreated++;
             summary.newCustomers.add(identity);
