@@ -5,6 +5,7 @@ import io.switchboard.core.model.Identity;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,18 @@ public interface CustomerDirectory {
         return Lookup.NONE;
     }
 
+    /**
+     * Creates a customer for each of these identities, all read as unclaimed by a {@link #lookup}, with as few
+     * requests as the store allows. Each creation keeps {@link #resolve}'s guarantee (an identity is claimed in the
+     * same transaction that creates its customer, never twice); an identity not in the answer was not created here
+     * (claimed meanwhile, or the store declined) and goes through {@link #resolve} as usual.
+     *
+     * @return the created customers by identity key
+     */
+    default Map<String, Customer> createAll(List<NewContact> contacts) {
+        return Map.of();
+    }
+
     /** The customer with this id, read consistently. */
     Optional<Customer> get(String customerId);
 
@@ -57,6 +70,16 @@ public interface CustomerDirectory {
      * and that owner's id is returned.
      */
     String link(Customer customer, Identity added, Instant at);
+
+    /**
+     * A first contact: see {@link #resolve(Identity, String, String, Instant)} for the fields.
+     *
+     * @param openingEntryId the entry this contact brings, when it opens a conversation: the new customer is
+     *                       created with that conversation open, so appending the entry writes the entry alone
+     *                       (it still opens the conversation: see ConversationPolicy); null for none
+     */
+    record NewContact(Identity identity, String profileName, String source, Instant at, String openingEntryId) {
+    }
 
     /** @param created true when this call created the customer */
     record Resolution(Customer customer, boolean created) {

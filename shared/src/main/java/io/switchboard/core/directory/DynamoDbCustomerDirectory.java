@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.Secondary;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.log.ConversationPolicy;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
 import jakarta.inject.Singleton;
@@ -101,19 +103,9 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "customer record of a claimed identity");
                 continue;
             }
-            Customer created = new Customer(UUID.randomUUID().toString(), blankToNull(profileName),
-                    List.of(identity.key()), at, source, null);
+            Customer created = newCustomer(identity, profileName, source, at);
             try {
-                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
-                                .item(identityItem(identity, created.id(), at))
-                                .conditionExpression("attribute_not_exists(#identity)")
-                                .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(logTable())
-                                .item(LogItems.customerItem(created))
-                                .conditionExpression("attribute_not_exists(#sk)")
-                                .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build()
-                ).build());
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(creation(identity, created)).build());
                 customerIdByIdentity.put(identity.key(), created.id());
                 return new Resolution(created, true);
             } catch (TransactionCanceledException lost) {
@@ -122,6 +114,61 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "customer creation");
             }
         }
+    }
+
+    private static Customer newCustomer(Identity identity, String profileName, String source, Instant at) {
+        return new Customer(UUID.randomUUID().toString(), blankToNull(profileName), List.of(identity.key()), at, source, null);
+    }
+
+    /** The claim of the identity and the customer record: written together or not at all. */
+    private List<TransactWriteItem> creation(Identity identity, Customer created) {
+        return List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
+                        .item(identityItem(identity, created.id(), created.createdAt()))
+                        .conditionExpression("attribute_not_exists(#identity)")
+                        .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(logTable())
+                        .item(LogItems.customerItem(created))
+                        .conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build());
+    }
+
+    /**
+     * Up to {@value Transactions#MAX_ITEMS} / 2 customers a transaction, each as its claim plus its record with the
+     * same conditions as {@link #resolve}: one transaction either creates all its customers or none. When one of its
+     * identities was claimed meanwhile the whole transaction is cancelled, and its contacts are left to resolve().
+     */
+    @Override
+    public Map<String, Customer> createAll(List<NewContact> contacts) {
+        Map<String, Customer> created = new HashMap<>();
+        int perTransaction = Transactions.MAX_ITEMS / 2;
+        for (int from = 0; from < contacts.size(); from += perTransaction) {
+            List<NewContact> chunk = contacts.subList(from, Math.min(contacts.size(), from + perTransaction));
+            if (chunk.size() < 2) {
+                continue; // one alone is resolve()'s ordinary case
+            }
+            Map<String, Customer> customers = new LinkedHashMap<>();
+            List<TransactWriteItem> items = new ArrayList<>();
+            for (NewContact contact : chunk) {
+                Customer customer = newCustomer(contact.identity(), contact.profileName(), contact.source(), contact.at());
+                if (contact.openingEntryId() != null) {
+                    customer = new Customer(customer.id(), customer.displayName(), customer.identities(), customer.createdAt(),
+                            customer.source(), new OpenConversation(ConversationPolicy.newConversationId(contact.openingEntryId()),
+                            contact.at()));
+                }
+                if (customers.putIfAbsent(contact.identity().key(), customer) == null) {
+                    items.addAll(creation(contact.identity(), customer));
+                }
+            }
+            try {
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                customers.forEach((identityKey, customer) -> customerIdByIdentity.put(identityKey, customer.id()));
+                created.putAll(customers);
+            } catch (TransactionCanceledException claimedMeanwhile) {
+                // Nothing of this chunk was written; resolve() sorts out each contact, winners included.
+            }
+        }
+        return created;
     }
 
     /**

@@ -71,8 +71,26 @@ public class InteractionRecorder {
             senders.add(customerInteractions.get(0).customer());
         }
         CustomerDirectory.Lookup lookup = directory.lookup(senders);
-        List<Future<Summary>> parts = new ArrayList<>();
+        // A sender with one plain message (a Meta batch's usual shape) is written together with others like it:
+        // customers created in shared transactions, entries appended in shared transactions. Everyone else, and
+        // whatever a shared write leaves over, is recorded on their own.
+        List<Interaction.LogEntry> together = new ArrayList<>();
+        List<List<Interaction>> alone = new ArrayList<>();
         for (List<Interaction> customerInteractions : byCustomer.values()) {
+            String key = customerInteractions.get(0).customer().key();
+            if (customerInteractions.size() == 1 && customerInteractions.get(0) instanceof Interaction.LogEntry entry
+                    && (lookup.customers().containsKey(key) || lookup.unclaimed().contains(key))) {
+                together.add(entry);
+            } else {
+                alone.add(customerInteractions);
+            }
+        }
+        List<Future<Summary>> parts = new ArrayList<>();
+        for (int from = 0; from < together.size(); from += TOGETHER) {
+            List<Interaction.LogEntry> group = together.subList(from, Math.min(together.size(), from + TOGETHER));
+            parts.add(Parallel.POOL.submit(() -> recordTogether(group, lookup)));
+        }
+        for (List<Interaction> customerInteractions : alone) {
             parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions, lookup)));
         }
         Summary summary = new Summary();
@@ -104,6 +122,51 @@ public class InteractionRecorder {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Senders written together: at most one transaction of entries (an entry may also update its customer). */
+    static final int TOGETHER = 50;
+
+    /** One message each of different senders, all found by the lookup (claimed, or unclaimed at the time). */
+    private Summary recordTogether(List<Interaction.LogEntry> group, CustomerDirectory.Lookup lookup) {
+        Summary summary = new Summary();
+        List<CustomerDirectory.NewContact> contacts = new ArrayList<>();
+        for (Interaction.LogEntry interaction : group) {
+            if (lookup.unclaimed().contains(interaction.customer().key())) {
+                var entry = interaction.entry();
+                contacts.add(new CustomerDirectory.NewContact(interaction.customer(), interaction.profileName(),
+                        entry.source(), entry.occurredAt(), entry.kind().opensConversations() ? entry.id() : null));
+            }
+        }
+        Map<String, Customer> created = contacts.isEmpty() ? Map.of() : directory.createAll(contacts);
+        List<Customer> customers = new ArrayList<>();
+        List<io.switchboard.core.model.ConversationEntry> entries = new ArrayList<>();
+        List<Interaction> leftOver = new ArrayList<>();
+        for (Interaction.LogEntry interaction : group) {
+            String key = interaction.customer().key();
+            Customer customer;
+            if (created.containsKey(key)) {
+                customer = created.get(key);
+                summary.customersCreated++;
+                summary.newCustomers.add(interaction.customer());
+            } else if (lookup.customers().containsKey(key)) {
+                // Known: the looked-up record, its empty display name filled from the payload if need be.
+                customer = directory.resolve(interaction.customer(), interaction.profileName(), interaction.entry().source(),
+                        interaction.entry().occurredAt(), lookup).customer();
+            } else {
+                leftOver.add(interaction);
+                continue;
+            }
+            customers.add(customer);
+            entries.add(interaction.entry());
+        }
+        for (ConversationLog.AppendOutcome outcome : log.appendAll(customers, entries)) {
+            count(summary, outcome);
+        }
+        for (Interaction interaction : leftOver) {
+            summary.add(recordInOrder(List.of(interaction), lookup));
+        }
+        return summary;
     }
 
     private Summary recordInOrder(List<Interaction> interactions, CustomerDirectory.Lookup lookup) {
