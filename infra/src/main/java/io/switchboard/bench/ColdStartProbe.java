@@ -3,18 +3,24 @@ package io.switchboard.bench;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.switchboard.local.InvocationContext;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What one fresh JVM does in the cold-start benchmark, as Lambda would: construct the handler through its
- * no-arg constructor (configuration from the environment) and handle one signed webhook; or, for the floor,
- * construct and invoke an empty handler. Prints one line: {@code status init_ms invoke_ms}.
+ * no-arg constructor (configuration from the environment) and handle one signed webhook with a Lambda Context;
+ * the same for the hand-written {@link PlainWebhookHandler} baseline; or, for the floors, an empty handler or
+ * nothing at all. Prints one line: {@code status init_ms invoke_ms}.
  */
 public final class ColdStartProbe {
 
@@ -22,13 +28,23 @@ public final class ColdStartProbe {
     }
 
     public static void main(String[] args) {
+        if ("jvm".equals(args[0])) {
+            // The empty-JVM floor: what starting any Java process costs here, before a class of ours loads.
+            System.out.println("200 0 0");
+            System.exit(0);
+        }
         try {
             long start = System.nanoTime();
-            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
-                    "empty".equals(args[0]) ? new EmptyHandler() : new WhatsAppWebhookHandler();
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = switch (args[0]) {
+                case "empty" -> new EmptyHandler();
+                case "plain" -> new PlainWebhookHandler();
+                default -> new WhatsAppWebhookHandler();
+            };
             long constructed = System.nanoTime();
+            // Lambda hands every invocation a Context; so does the probe.
             APIGatewayV2HTTPResponse response = handler.handleRequest(
-                    SignedWebhooks.whatsAppText(args[1], "wamid.cold." + args[1], 1763805600L), null);
+                    SignedWebhooks.whatsAppText(args[1], args.length > 2 ? args[2] : "wamid.cold." + args[1], 1763805600L),
+                    new InvocationContext("switchboard-cold-start", 15, 1024, org.slf4j.LoggerFactory.getLogger(ColdStartProbe.class)));
             long handled = System.nanoTime();
             System.out.println(response.getStatusCode() + " " + (constructed - start) / 1_000_000 + " "
                     + (handled - constructed) / 1_000_000);
@@ -54,22 +70,27 @@ public final class ColdStartProbe {
      *
      * @param deployableJar the function's jar as Lambda would load it
      * @param env           the function's environment (endpoints, tables, secrets)
-     * @param mode          "whatsapp" or "empty"
+     * @param mode          "whatsapp", "plain" (the hand-written baseline), "empty" (a handler that only answers)
+     *                      or "jvm" (no handler at all)
      */
     public static Run runFreshJvm(Path deployableJar, Map<String, String> env, String mode, String waId)
             throws IOException, InterruptedException {
-        String probeLocation;
-        try {
-            probeLocation = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return runFreshJvm(deployableJar, env, List.of(), mode, waId, "wamid.cold." + waId);
+    }
+
+    /** As above, with extra JVM options (e.g. class-load logging) and the message id to send. */
+    public static Run runFreshJvm(Path deployableJar, Map<String, String> env, List<String> jvmOptions, String mode,
+                                  String waId, String wamid) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = Files.createTempFile("cold-start", ".txt");
+        Path errors = Files.createTempFile("cold-start", ".err");
         try {
-            ProcessBuilder builder = new ProcessBuilder(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                    "-cp", deployableJar + File.pathSeparator + probeLocation, ColdStartProbe.class.getName(), mode, waId)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+            List<String> command = new ArrayList<>(List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", deployableJar + File.pathSeparator + probeClasses(),
+                    ColdStartProbe.class.getName(), mode, waId, wamid));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectError(errors.toFile())
                     .redirectOutput(output.toFile());
             builder.environment().putAll(env);
             long start = System.nanoTime();
@@ -79,9 +100,57 @@ public final class ColdStartProbe {
                 return new Run(-1, -1, "timed out");
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
-            return new Run(wall, process.exitValue(), Files.readString(output).trim());
+            String printed = Files.readString(output).trim();
+            if (process.exitValue() != 0) {
+                String stderr = Files.readString(errors).trim();
+                printed += " / stderr: " + stderr.substring(Math.max(0, stderr.length() - 2000));
+            }
+            return new Run(wall, process.exitValue(), printed);
         } finally {
             Files.deleteIfExists(output);
+            Files.deleteIfExists(errors);
+        }
+    }
+
+    /**
+     * A directory holding only the probe's own classes. Not this module's jar or classes directory: those carry
+     * the whole local cloud (and their Micronaut bean references), which the fresh JVM would then find and load
+     * where the deployable jar lacks something; the measurement is of the deployable jar alone.
+     */
+    private static synchronized Path probeClasses() throws IOException {
+        if (probeClasses == null) {
+            Path dir = Files.createTempDirectory("cold-start-probe");
+            for (Class<?> type : List.of(ColdStartProbe.class, ColdStartProbe.EmptyHandler.class, ColdStartProbe.Run.class, PlainWebhookHandler.class,
+                    SignedWebhooks.class, InvocationContext.class)) {
+                copyClass(type.getName(), dir);
+                // Nested and anonymous classes (InvocationContext's logger, the probe's switch).
+                for (int i = 1; i < 5; i++) {
+                    copyClass(type.getName() + "$" + i, dir);
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary directory left behind
+                }
+            }));
+            probeClasses = dir;
+        }
+        return probeClasses;
+    }
+
+    private static Path probeClasses;
+
+    private static void copyClass(String className, Path dir) throws IOException {
+        String resource = className.replace('.', '/') + ".class";
+        try (InputStream in = ColdStartProbe.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return;
+            }
+            Path target = dir.resolve(resource);
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -67,7 +64,7 @@ public final class WebhookBenchmark {
             options:
               --help                 this text
               --only PART,PART...    run only these parts (default: all): cold,warm,requests,jars,context,batch,fanout,gateway
-              --jvms N               fresh JVMs per cold-start variant (default 5)
+              --jvms N               fresh JVMs per cold-start variant (default 7)
               --webhooks N           warm webhooks timed (default 1000)
               --context-calls N      invocations before the late per-call window (default 10000)
               --batch N              messages in the Meta batch POST (default 1000)
@@ -78,10 +75,13 @@ public final class WebhookBenchmark {
               --gateway-requests N   sequential handshake GETs (default 500)
 
             parts and their rows:
-              cold      wall time of a fresh JVM: an empty handler (floor) vs the WhatsApp handler answering one signed
-                        webhook (median of --jvms, run alternately)
-              warm      p50/p99 of one signed webhook through the handler (known customer; new customer) vs a
-                        GetItem + PutItem floor with the same SDK client setup
+              cold      wall time of a fresh JVM (median of --jvms, interleaved): an empty JVM (floor), a plain handler
+                        built here without a framework (baseline: HMAC over the raw body, Jackson parse, GetItem,
+                        conditional UpdateItem of the webhook's shape; SDK v2, URLConnection client) and the WhatsApp
+                        function through its no-arg constructor (goal <= 1.15x), each answering one signed webhook of a
+                        known customer with a Lambda Context; then the classes each loads (-Xlog:class+load)
+              warm      p50/p99 wall and CPU p50 of one signed webhook, known customer, the function vs the plain
+                        handler invoked alternately in this JVM (goal <= 1.10x CPU); and a new customer's first message
               requests  AWS requests made per webhook (new customer, known customer warm and fresh, duplicate)
               jars      size of each function's deployable jar
               context   p50 wall and CPU per call of a window of 200 webhooks invoked with a Lambda Context, after 100
@@ -97,13 +97,23 @@ public final class WebhookBenchmark {
                         keep-alive HTTP/1.1 connection (goal p50 <= 5 ms)
             """;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable failure) {
+            // Exit now: the embedded services' non-daemon threads would otherwise keep a failed run alive for minutes.
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(HELP);
             return;
         }
         List<String> only = only(args);
-        int jvms = intOption(args, "--jvms", 5);
+        int jvms = intOption(args, "--jvms", 7);
         int webhooks = intOption(args, "--webhooks", 1000);
         int contextCalls = intOption(args, "--context-calls", 10_000);
         int batch = intOption(args, "--batch", 1000);
@@ -184,29 +194,68 @@ public final class WebhookBenchmark {
         if (!Files.exists(whatsAppJar)) {
             throw new IllegalStateException(whatsAppJar + " is missing: run mvn -DskipTests package first");
         }
-        List<Long> empty = new ArrayList<>();
+        // A known customer, as most webhooks are: the baseline only reads and writes, it creates no customer.
+        String waId = "14155569001";
+        long epoch = 1763805600L;
+        try (WhatsAppWebhookHandler setup = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
+            invoke(setup, SignedWebhooks.whatsAppText(waId, "wamid.coldsetup", epoch));
+        }
+        List<Long> emptyJvm = new ArrayList<>();
+        List<Long> plain = new ArrayList<>();
+        List<Long> plainInit = new ArrayList<>();
+        List<Long> plainInvoke = new ArrayList<>();
         List<Long> whatsApp = new ArrayList<>();
         List<Long> whatsAppInit = new ArrayList<>();
         List<Long> whatsAppInvoke = new ArrayList<>();
         for (int i = 0; i < jvms; i++) {
-            // Alternate the two, so that a burst of load on the shared machine hits both alike.
-            empty.add(probe(whatsAppJar, env, "empty", "1415555" + String.format("%04d", 9000 + i))[0]);
-            long[] run = probe(whatsAppJar, env, "whatsapp", "1415556" + String.format("%04d", i));
+            // Interleaved, so that a burst of load on the shared machine hits all three alike.
+            emptyJvm.add(probe(whatsAppJar, env, List.of(), "jvm", waId, "unused")[0]);
+            long[] baseline = probe(whatsAppJar, env, List.of(), "plain", waId, "wamid.coldplain." + i);
+            plain.add(baseline[0]);
+            plainInit.add(baseline[1]);
+            plainInvoke.add(baseline[2]);
+            long[] run = probe(whatsAppJar, env, List.of(), "whatsapp", waId, "wamid.coldfn." + i);
             whatsApp.add(run[0]);
             whatsAppInit.add(run[1]);
             whatsAppInvoke.add(run[2]);
         }
-        long floor = median(empty);
+        long floor = median(emptyJvm);
+        long baseline = median(plain);
         long cold = median(whatsApp);
-        rows.add(new String[] {"cold start: empty handler, fresh JVM (floor)", ms(floor), "median of " + jvms + " JVMs", "1.00x"});
-        rows.add(new String[] {"cold start: WhatsApp handler + 1 signed webhook, fresh JVM", ms(cold),
-                "median of " + jvms + "; handler init " + median(whatsAppInit) + " ms, first webhook "
-                        + median(whatsAppInvoke) + " ms", ratio(cold, floor)});
+        String how = "median of " + jvms + " fresh JVMs, interleaved; ";
+        rows.add(new String[] {"cold start: empty JVM (floor: java starts and exits)", ms(floor),
+                how + "same flags and class path", ratio(floor, baseline) + " of baseline"});
+        rows.add(new String[] {"cold start: plain handler, no framework (baseline) + 1 webhook", ms(baseline),
+                how + "init " + median(plainInit) + " ms, first webhook " + median(plainInvoke)
+                        + " ms; HMAC, Jackson, GetItem, conditional UpdateItem", "1.00x"});
+        rows.add(new String[] {"cold start: WhatsApp function (no-arg constructor) + 1 webhook", ms(cold),
+                how + "init " + median(whatsAppInit) + " ms, first webhook " + median(whatsAppInvoke)
+                        + " ms; known customer", ratio(cold, baseline) + " (goal <= 1.15x)"});
+        // Classes loaded: one more fresh JVM of each, logging class loads (not timed).
+        for (String mode : List.of("plain", "whatsapp")) {
+            Path log = Files.createTempFile("class-load", ".log");
+            try {
+                probe(whatsAppJar, env, List.of("-Xlog:class+load=info:file=" + log), mode, waId, "wamid.coldclasses." + mode);
+                List<String> lines = Files.readAllLines(log);
+                rows.add(new String[] {"classes loaded in a cold start: " + ("plain".equals(mode) ? "plain handler" : "WhatsApp function"),
+                        String.valueOf(lines.size()), "io.micronaut " + countClasses(lines, " io.micronaut.")
+                        + ", of them io.micronaut.http " + countClasses(lines, " io.micronaut.http.")
+                        + "; reactor " + countClasses(lines, " reactor.") + "; software.amazon " + countClasses(lines, " software.amazon.")
+                        + "; com.fasterxml " + countClasses(lines, " com.fasterxml."), ""});
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        }
+    }
+
+    private static long countClasses(List<String> lines, String prefix) {
+        return lines.stream().filter(line -> line.contains(prefix)).count();
     }
 
     /** Wall ms of one fresh JVM, and the probe's own init and invoke ms. */
-    private static long[] probe(Path jar, Map<String, String> env, String mode, String waId) throws Exception {
-        ColdStartProbe.Run run = ColdStartProbe.runFreshJvm(jar, env, mode, waId);
+    private static long[] probe(Path jar, Map<String, String> env, List<String> jvmOptions, String mode, String waId,
+                                String wamid) throws Exception {
+        ColdStartProbe.Run run = ColdStartProbe.runFreshJvm(jar, env, jvmOptions, mode, waId, wamid);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("cold-start probe (" + mode + ") failed: " + run.output());
         }
@@ -217,58 +266,53 @@ public final class WebhookBenchmark {
     // ------------------------------------------------------------------ warm
 
     private static void warm(Map<String, String> env, int webhooks, List<String[]> rows) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long epoch = 1763805600L;
         try (WhatsAppWebhookHandler handler = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
-            long epoch = 1763805600L;
+            PlainWebhookHandler plain = new PlainWebhookHandler(env);
             for (int i = 0; i < 2 * CUSTOMERS; i++) {
                 invoke(handler, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.warmup." + i, epoch + i));
+                invoke(plain, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.plainwarmup." + i, epoch + i));
             }
-            long[] known = new long[webhooks];
+            long[][] known = new long[2][webhooks];
+            long[][] floor = new long[2][webhooks];
             for (int i = 0; i < webhooks; i++) {
-                APIGatewayV2HTTPEvent event = SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.warm." + i, epoch + 1000 + i);
-                long start = System.nanoTime();
-                invoke(handler, event);
-                known[i] = System.nanoTime() - start;
+                // Alternating the two, same customers, same request shape: a read and a conditional write each.
+                timed(plain, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.plain." + i, epoch + 1000 + i),
+                        threads, floor, i);
+                timed(handler, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.warm." + i, epoch + 1000 + i),
+                        threads, known, i);
             }
             int newCount = Math.max(100, webhooks / 5);
-            long[] created = new long[newCount];
+            long[][] created = new long[2][newCount];
             for (int i = 0; i < newCount; i++) {
-                APIGatewayV2HTTPEvent event = SignedWebhooks.whatsAppText("1415557" + String.format("%04d", i), "wamid.new." + i, epoch);
-                long start = System.nanoTime();
-                invoke(handler, event);
-                created[i] = System.nanoTime() - start;
+                timed(handler, SignedWebhooks.whatsAppText("1415557" + String.format("%04d", i), "wamid.new." + i, epoch),
+                        threads, created, i);
             }
-            long[] floor = readPlusWriteFloor(env, webhooks);
-            rows.add(new String[] {"warm: DynamoDB GetItem + PutItem, same SDK client setup (floor)",
-                    us(percentile(floor, 50)) + " / " + us(percentile(floor, 99)), "p50 / p99 over " + webhooks, "1.00x"});
-            rows.add(new String[] {"warm: webhook, known customer's text message",
-                    us(percentile(known, 50)) + " / " + us(percentile(known, 99)), "p50 / p99 over " + webhooks,
-                    ratio(percentile(known, 50), percentile(floor, 50))});
-            rows.add(new String[] {"warm: webhook, first message of a new customer",
-                    us(percentile(created, 50)) + " / " + us(percentile(created, 99)), "p50 / p99 over " + newCount,
-                    ratio(percentile(created, 50), percentile(floor, 50))});
+            String how = "p50 / p99 wall over " + webhooks + "; CPU p50 ";
+            rows.add(new String[] {"warm: plain handler, known customer (baseline)",
+                    us(percentile(floor[0], 50)) + " / " + us(percentile(floor[0], 99)),
+                    how + us(percentile(floor[1], 50)) + "; GetItem + conditional UpdateItem of the same shape", "1.00x"});
+            rows.add(new String[] {"warm: WhatsApp function, known customer's text message",
+                    us(percentile(known[0], 50)) + " / " + us(percentile(known[0], 99)), how + us(percentile(known[1], 50)),
+                    ratio(percentile(known[0], 50), percentile(floor[0], 50)) + " wall, "
+                            + ratio(percentile(known[1], 50), percentile(floor[1], 50)) + " CPU (goal <= 1.10x)"});
+            rows.add(new String[] {"warm: WhatsApp function, first message of a new customer",
+                    us(percentile(created[0], 50)) + " / " + us(percentile(created[0], 99)),
+                    "p50 / p99 wall over " + newCount + "; CPU p50 " + us(percentile(created[1], 50)),
+                    ratio(percentile(created[0], 50), percentile(floor[0], 50)) + " wall"});
         }
     }
 
-    private static long[] readPlusWriteFloor(Map<String, String> env, int iterations) {
-        Settings settings = Settings.of(env);
-        String table = settings.require(Settings.CONVERSATION_LOG_TABLE);
-        try (DynamoDbClient dynamoDb = AwsClientFactory.configure(DynamoDbClient.builder(), "DYNAMODB", settings, List.of()).build()) {
-            long[] samples = new long[iterations];
-            for (int i = -200; i < iterations; i++) {
-                String key = "floor-" + Math.floorMod(i, CUSTOMERS);
-                long start = System.nanoTime();
-                dynamoDb.getItem(GetItemRequest.builder().tableName(table).key(LogItems.key(key, LogItems.CUSTOMER_SK))
-                        .consistentRead(true).build());
-                Map<String, AttributeValue> item =
-                        new HashMap<>(LogItems.key(key, LogItems.entrySk("floor" + i)));
-                item.put(LogItems.TEXT, LogItems.s("benchmark message"));
-                dynamoDb.putItem(PutItemRequest.builder().tableName(table).item(item).build());
-                if (i >= 0) {
-                    samples[i] = System.nanoTime() - start;
-                }
-            }
-            return samples;
-        }
+    /** Wall and calling-thread CPU nanos of one call, into samples[0][i] and samples[1][i]. */
+    private static void timed(com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayV2HTTPEvent,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse> handler, APIGatewayV2HTTPEvent event,
+                              ThreadMXBean threads, long[][] samples, int i) {
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        invoke(handler, event);
+        samples[0][i] = System.nanoTime() - start;
+        samples[1][i] = threads.getCurrentThreadCpuTime() - cpuStart;
     }
 
     // ------------------------------------------------------------------ requests per webhook
@@ -571,7 +615,8 @@ public final class WebhookBenchmark {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void invoke(WhatsAppWebhookHandler handler, APIGatewayV2HTTPEvent event) {
+    private static void invoke(com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayV2HTTPEvent,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse> handler, APIGatewayV2HTTPEvent event) {
         int status = handler.handleRequest(event, new io.switchboard.local.InvocationContext("switchboard-bench", 15, 1024, LOG)).getStatusCode();
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);

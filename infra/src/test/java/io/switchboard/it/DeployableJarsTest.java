@@ -37,6 +37,11 @@ class DeployableJarsTest {
         // The outbound function announces through the log's stream, not the queue; the API only sends commands.
         assertTrue(entries("outbound").stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
         assertTrue(entries("api").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sqs/")));
+        // Each function's own Lambda event types are in its jar (the shade filters keep only the handled ones).
+        assertTrue(entries("outbound").contains("com/amazonaws/services/lambda/runtime/events/SQSEvent$SQSMessage.class"));
+        assertTrue(entries("outbound").contains("com/amazonaws/services/lambda/runtime/events/SQSBatchResponse.class"));
+        assertTrue(entries("outbound").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sesv2/SesV2Client")));
+        assertTrue(entries("api").contains("com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class"));
     }
 
     private static List<String> entries(String function) throws IOException {

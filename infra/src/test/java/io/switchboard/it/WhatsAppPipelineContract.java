@@ -156,6 +156,51 @@ abstract class WhatsAppPipelineContract {
     }
 
     @Test
+    void metaBatchOfNewKnownAndRepeatedSenders_storesEachMessageOnce_underOneCustomerEach_andARetryAddsNothing() {
+        // given a known sender, 60 new ones (more than one shared write), and a new one with two messages
+        String known = newWaId();
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(known, "Kim", wamid(known, "K0"), T0, "first")).statusCode());
+        List<String> fresh = new java.util.ArrayList<>();
+        List<String> webhooks = new java.util.ArrayList<>();
+        webhooks.add(WhatsAppWebhooks.text(known, "Kim", wamid(known, "K1"), T0.plusSeconds(5), "again"));
+        for (int i = 0; i < 60; i++) {
+            String waId = newWaId();
+            fresh.add(waId);
+            webhooks.add(WhatsAppWebhooks.text(waId, "New " + i, wamid(waId, "N" + i), T0, "hello " + i));
+        }
+        String twice = newWaId();
+        webhooks.add(WhatsAppWebhooks.text(twice, "Tia", wamid(twice, "T1"), T0, "one"));
+        webhooks.add(WhatsAppWebhooks.text(twice, "Tia", wamid(twice, "T2"), T0.plusSeconds(1), "two"));
+        String batch = WhatsAppWebhooks.batch(webhooks);
+
+        // when Meta delivers the batch, then retries it
+        assertEquals(200, cloud.postWhatsApp(batch).statusCode());
+        assertEquals(200, cloud.postWhatsApp(batch).statusCode());
+
+        // then every message is stored once, each sender under one customer, the known one under its customer
+        String knownCustomer = cloud.customerIdOf("phone:+" + known).orElseThrow();
+        assertEquals(List.of("first", "again"), cloud.entries(knownCustomer).stream().map(e -> e.get(LogItems.TEXT).s()).toList());
+        List<String> customers = new java.util.ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            String customerId = cloud.customerIdOf("phone:+" + fresh.get(i)).orElseThrow();
+            customers.add(customerId);
+            assertEquals("New " + i, cloud.customerRecord(customerId).get(LogItems.DISPLAY_NAME).s());
+            List<Map<String, AttributeValue>> entries = cloud.entries(customerId);
+            assertEquals(1, entries.size());
+            assertEquals("hello " + i, entries.get(0).get(LogItems.TEXT).s());
+            assertTrue(entries.get(0).get(LogItems.OPENS_CONVERSATION).bool());
+        }
+        assertDistinct(customers);
+        String twiceCustomer = cloud.customerIdOf("phone:+" + twice).orElseThrow();
+        assertEquals(List.of("one", "two"), cloud.entries(twiceCustomer).stream().map(e -> e.get(LogItems.TEXT).s()).toList());
+
+        // and a new sender's events come in order, once
+        List<JsonNode> events = cloud.awaitEventCount(customers.get(59), 3);
+        assertEquals(List.of("switchboard.customer.created", "switchboard.conversation.opened",
+                "switchboard.message.received"), types(events));
+    }
+
+    @Test
     void reactionArrivingBeforeItsMessage_isKept_andPointsAtTheMessage() {
         // given a reaction whose message is still on the way
         String waId = newWaId();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.json.Json;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Builds WhatsApp Cloud API webhook bodies in Meta's documented shape
@@ -54,6 +55,20 @@ final class WhatsAppWebhooks {
             statusNode.put("timestamp", Long.toString(at.getEpochSecond()));
             statusNode.put("recipient_id", recipientWaId);
         });
+    }
+
+    /** One delivery carrying the changes of all these webhooks, in order, as Meta batches up to 1,000 changes. */
+    static String batch(List<String> webhooks) {
+        try {
+            ObjectNode root = (ObjectNode) Json.MAPPER.readTree(webhooks.get(0));
+            ArrayNode changes = (ArrayNode) root.path("entry").path(0).path("changes");
+            for (String webhook : webhooks.subList(1, webhooks.size())) {
+                Json.MAPPER.readTree(webhook).path("entry").path(0).path("changes").forEach(changes::add);
+            }
+            return Json.write(root);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static ObjectNode message(String waId, String wamid, Instant at, String type) {

@@ -44,8 +44,9 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * five-minute window is dropped by SQS itself.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html
  *
- * <p><b>Batching.</b> Per queue, the events are split into lanes, one per customer, each in the given order.
- * A lane goes out with SendMessageBatch, one request after another: up to {@link #BATCH_ENTRIES} entries
+ * <p><b>Batching.</b> Per queue, the events are split into lanes, one per customer, each in the given order;
+ * customers whose lanes fit in one request together share one (see {@link #shareRequests}: SQS keeps the order of a
+ * FIFO batch's entries per message group). A lane goes out with SendMessageBatch, one request after another: up to {@link #BATCH_ENTRIES} entries
  * (at most 10) per request, and never more than 262,144 bytes of message bodies in one request (SQS's batch
  * payload limit). SQS enqueues the entries of one FIFO batch in the order they are given. Lanes of different
  * customers (and of different queues) run in parallel on a small pool, created once per container, of
@@ -143,16 +144,17 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
         } catch (RuntimeException unavailable) {
             return new Publication(events.stream().map(event -> (Outcome) new Outcome.Unsent(unavailable)).toList(), 0);
         }
-        Map<String, List<Integer>> lanes = new LinkedHashMap<>();
+        Map<String, List<Integer>> byCustomer = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
-            lanes.computeIfAbsent(events.get(i).subject(), subject -> new ArrayList<>()).add(i);
+            byCustomer.computeIfAbsent(events.get(i).subject(), subject -> new ArrayList<>()).add(i);
         }
+        List<List<Integer>> lanes = shareRequests(byCustomer.values(), bodyBytes);
         List<AtomicReferenceArray<Outcome>> byQueue = new ArrayList<>();
         List<Future<Integer>> running = new ArrayList<>();
         for (String queueUrl : queueUrls) {
             AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(events.size());
             byQueue.add(outcomes);
-            for (List<Integer> lane : lanes.values()) {
+            for (List<Integer> lane : lanes) {
                 running.add(pool.submit(() -> sendLane(queueUrl, lane, events, bodies, bodyBytes, outcomes)));
             }
         }
@@ -173,6 +175,39 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
             }
         }
         return new Publication(combine(events.size(), byQueue, unconfirmed), requests);
+    }
+
+    /**
+     * Customers with few events share requests: whole lanes that fit in one request together (entries and bytes)
+     * become one lane, their events in the given order. A stream batch of many customers with an event or two
+     * each (the common case) then goes out in requests of 10 instead of one request per customer. A customer with
+     * more than a request's worth keeps a lane of its own. Within a shared lane every customer's events keep their
+     * order, and a transient failure leaves the rest of the shared lane unsent (sent again on the retry, dropped as
+     * duplicates), so nothing of any of its customers overtakes an unsent event.
+     */
+    private List<List<Integer>> shareRequests(java.util.Collection<List<Integer>> customerLanes, int[] bodyBytes) {
+        List<List<Integer>> lanes = new ArrayList<>();
+        List<Integer> shared = new ArrayList<>();
+        long sharedBytes = 0;
+        for (List<Integer> lane : customerLanes) {
+            long bytes = lane.stream().mapToLong(i -> bodyBytes[i]).sum();
+            if (lane.size() >= batchEntries || bytes > MAX_BATCH_BYTES) {
+                lanes.add(lane);
+                continue;
+            }
+            if (shared.size() + lane.size() > batchEntries || sharedBytes + bytes > MAX_BATCH_BYTES) {
+                lanes.add(shared);
+                shared = new ArrayList<>();
+                sharedBytes = 0;
+            }
+            shared.addAll(lane);
+            sharedBytes += bytes;
+        }
+        if (!shared.isEmpty()) {
+            lanes.add(shared);
+        }
+        lanes.forEach(java.util.Collections::sort);
+        return lanes;
     }
 
     /** An event is published once every queue has it; unsent if any queue may not have it; else refused. */

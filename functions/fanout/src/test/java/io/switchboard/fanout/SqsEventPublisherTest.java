@@ -212,9 +212,10 @@ class SqsEventPublisherTest {
 
     @Test
     void givenMoreCustomersThanThreads_whenPublished_thenNoMoreThanTheConfiguredNumberOfRequestsRunAtOnce() {
-        // given a pool of 3 and six customers, and SQS holding each request until three are in flight together
+        // given a pool of 3 and six customers with a full request each, and SQS holding each request until three
+        // are in flight together
         sqs.meetInGroupsOf(3);
-        List<CloudEvent> events = interleaved(Map.of("A", 1, "B", 1, "C", 1, "D", 1, "E", 1, "F", 1));
+        List<CloudEvent> events = interleaved(Map.of("A", 10, "B", 10, "C", 10, "D", 10, "E", 10, "F", 10));
 
         // when they are published
         Publication publication = publisher(Map.of(SqsEventPublisher.CONCURRENCY, "3")).publish(events);
@@ -223,6 +224,40 @@ class SqsEventPublisherTest {
         assertTrue(publication.outcomes().stream().allMatch(Outcome.PUBLISHED::equals));
         assertEquals(3, sqs.mostInFlight());
         assertEquals(6, sqs.calls().size());
+    }
+
+    @Test
+    void givenManyCustomersWithAnEventEach_whenPublished_thenTheyShareRequestsOfTen_eachCustomerInOrder() {
+        // given 25 customers with one event each (a stream batch of many customers) and one customer with 12
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 1; i <= 25; i++) {
+            String id = String.format("c%02d", i);
+            events.add(event(id, "C" + i, id + "-text"));
+        }
+        for (int i = 1; i <= 12; i++) {
+            events.add(event("z" + i, "Z", "z" + i + "-text"));
+        }
+        // and SQS throttles the entry of customer C3
+        sqs.failEntries("c03-text", false, "RequestThrottled");
+
+        // when they are published
+        Publication publication = publisher(Map.of()).publish(events);
+
+        // then the one-event customers went out 10 to a request (3 requests), Z in its own 2
+        assertEquals(5, sqs.calls().size());
+        assertEquals(List.of(10, 10, 5), sqs.calls().stream().filter(call -> call.messages().stream()
+                .map(RecordingSqs.Message::groupId).distinct().count() > 1).map(call -> call.messages().size()).sorted(
+                java.util.Comparator.reverseOrder()).toList());
+        // and only the throttled event is unsent: it is the last of C3's, nothing of C3 comes after it
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).id().equals("c03")) {
+                assertInstanceOf(Outcome.Unsent.class, publication.outcomes().get(i));
+            } else {
+                assertEquals(Outcome.PUBLISHED, publication.outcomes().get(i), events.get(i).id());
+            }
+        }
+        assertEquals(idsOf(events, "Z"), sqs.queue(FIFO_URL).stream().filter(m -> "Z".equals(m.groupId()))
+                .map(m -> idOf(m.body())).toList());
     }
 
     @Test

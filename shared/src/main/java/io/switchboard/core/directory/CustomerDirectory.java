@@ -3,7 +3,12 @@ package io.switchboard.core.directory;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Resolves identities to customers: the same person across every channel. */
 public interface CustomerDirectory {
@@ -21,8 +26,47 @@ public interface CustomerDirectory {
     /** The customer the identity points to, without creating one. */
     Optional<Customer> find(Identity identity);
 
+    /**
+     * As {@link #resolve(Identity, String, String, Instant)}, helped by a {@link Lookup} made for the whole
+     * webhook: a customer found there is used as read, an identity found unclaimed is claimed without reading it
+     * again (a lost race still resolves the winner). A lookup is a snapshot: use it for an identity's first
+     * interaction of the webhook only.
+     */
+    default Resolution resolve(Identity identity, String profileName, String source, Instant at, Lookup lookup) {
+        return resolve(identity, profileName, source, at);
+    }
+
+    /**
+     * Reads what these identities point to, together (a Meta batch carries up to 1,000 senders): stores that can
+     * batch their reads answer with one request per many identities instead of two per identity.
+     */
+    default Lookup lookup(Collection<Identity> identities) {
+        return Lookup.NONE;
+    }
+
+    /**
+     * Creates a customer for each of these identities, all read as unclaimed by a {@link #lookup}, with as few
+     * requests as the store allows. Each creation keeps {@link #resolve}'s guarantee (an identity is claimed in the
+     * same transaction that creates its customer, never twice); an identity not in the answer was not created here
+     * (claimed meanwhile, or the store declined) and goes through {@link #resolve} as usual.
+     *
+     * @return the created customers by identity key
+     */
+    default Map<String, Customer> createAll(List<NewContact> contacts) {
+        return Map.of();
+    }
+
     /** The customer with this id, read consistently. */
     Optional<Customer> get(String customerId);
+
+    /** The customers with these ids that exist, read consistently; a store may read them in one request. */
+    default Map<String, Customer> getAll(Collection<String> customerIds) {
+        Map<String, Customer> found = new HashMap<>();
+        for (String customerId : customerIds) {
+            get(customerId).ifPresent(customer -> found.put(customerId, customer));
+        }
+        return found;
+    }
 
     /**
      * Points {@code added} at {@code customer}. If {@code added} already belongs to someone, nothing changes
@@ -30,7 +74,25 @@ public interface CustomerDirectory {
      */
     String link(Customer customer, Identity added, Instant at);
 
+    /**
+     * A first contact: see {@link #resolve(Identity, String, String, Instant)} for the fields.
+     *
+     * @param openingEntryId the entry this contact brings, when it opens a conversation: the new customer is
+     *                       created with that conversation open, so appending the entry writes the entry alone
+     *                       (it still opens the conversation: see ConversationPolicy); null for none
+     */
+    record NewContact(Identity identity, String profileName, String source, Instant at, String openingEntryId) {
+    }
+
     /** @param created true when this call created the customer */
     record Resolution(Customer customer, boolean created) {
+    }
+
+    /**
+     * What a batch read found: the customer of each claimed identity (by identity key), and the identities no one
+     * had claimed at the time of the read.
+     */
+    record Lookup(Map<String, Customer> customers, Set<String> unclaimed) {
+        public static final Lookup NONE = new Lookup(Map.of(), Set.of());
     }
 }

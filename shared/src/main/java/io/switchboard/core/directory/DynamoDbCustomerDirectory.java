@@ -4,15 +4,23 @@ import io.micronaut.context.annotation.Secondary;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.log.ConversationPolicy;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
 import jakarta.inject.Singleton;
+import io.switchboard.core.store.BatchReads;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -70,8 +78,19 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Resolution resolve(Identity identity, String profileName, String source, Instant at) {
+        return resolve(identity, profileName, source, at, Lookup.NONE);
+    }
+
+    @Override
+    public Resolution resolve(Identity identity, String profileName, String source, Instant at, Lookup lookup) {
+        Customer looked = lookup.customers().get(identity.key());
+        if (looked != null) {
+            return new Resolution(fillDisplayName(looked, profileName), false);
+        }
+        // Read as unclaimed a moment ago: try the claim first; if someone claimed it since, the loop reads the winner.
+        boolean unclaimed = lookup.unclaimed().contains(identity.key());
         for (int attempt = 1; ; attempt++) {
-            Optional<String> known = customerIdOf(identity);
+            Optional<String> known = unclaimed && attempt == 1 ? Optional.empty() : customerIdOf(identity);
             if (known.isPresent()) {
                 Optional<Customer> customer = get(known.get());
                 if (customer.isPresent()) {
@@ -84,19 +103,9 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "customer record of a claimed identity");
                 continue;
             }
-            Customer created = new Customer(UUID.randomUUID().toString(), blankToNull(profileName),
-                    List.of(identity.key()), at, source, null);
+            Customer created = newCustomer(identity, profileName, source, at);
             try {
-                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
-                                .item(identityItem(identity, created.id(), at))
-                                .conditionExpression("attribute_not_exists(#identity)")
-                                .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(logTable())
-                                .item(LogItems.customerItem(created))
-                                .conditionExpression("attribute_not_exists(#sk)")
-                                .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build()
-                ).build());
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(creation(identity, created)).build());
                 customerIdByIdentity.put(identity.key(), created.id());
                 return new Resolution(created, true);
             } catch (TransactionCanceledException lost) {
@@ -105,6 +114,120 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "customer creation");
             }
         }
+    }
+
+    private static Customer newCustomer(Identity identity, String profileName, String source, Instant at) {
+        return new Customer(UUID.randomUUID().toString(), blankToNull(profileName), List.of(identity.key()), at, source, null);
+    }
+
+    /** The claim of the identity and the customer record: written together or not at all. */
+    private List<TransactWriteItem> creation(Identity identity, Customer created) {
+        return List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(customersTable())
+                        .item(identityItem(identity, created.id(), created.createdAt()))
+                        .conditionExpression("attribute_not_exists(#identity)")
+                        .expressionAttributeNames(Map.of("#identity", IDENTITY)).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(logTable())
+                        .item(LogItems.customerItem(created))
+                        .conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build());
+    }
+
+    /**
+     * Up to {@value Transactions#MAX_ITEMS} / 2 customers a transaction, each as its claim plus its record with the
+     * same conditions as {@link #resolve}: one transaction either creates all its customers or none. When one of its
+     * identities was claimed meanwhile the whole transaction is cancelled, and its contacts are left to resolve().
+     */
+    @Override
+    public Map<String, Customer> createAll(List<NewContact> contacts) {
+        Map<String, Customer> created = new HashMap<>();
+        int perTransaction = Transactions.MAX_ITEMS / 2;
+        for (int from = 0; from < contacts.size(); from += perTransaction) {
+            List<NewContact> chunk = contacts.subList(from, Math.min(contacts.size(), from + perTransaction));
+            if (chunk.size() < 2) {
+                continue; // one alone is resolve()'s ordinary case
+            }
+            Map<String, Customer> customers = new LinkedHashMap<>();
+            List<TransactWriteItem> items = new ArrayList<>();
+            for (NewContact contact : chunk) {
+                Customer customer = newCustomer(contact.identity(), contact.profileName(), contact.source(), contact.at());
+                if (contact.openingEntryId() != null) {
+                    customer = new Customer(customer.id(), customer.displayName(), customer.identities(), customer.createdAt(),
+                            customer.source(), new OpenConversation(ConversationPolicy.newConversationId(contact.openingEntryId()),
+                            contact.at()));
+                }
+                if (customers.putIfAbsent(contact.identity().key(), customer) == null) {
+                    items.addAll(creation(contact.identity(), customer));
+                }
+            }
+            try {
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                customers.forEach((identityKey, customer) -> customerIdByIdentity.put(identityKey, customer.id()));
+                created.putAll(customers);
+            } catch (TransactionCanceledException claimedMeanwhile) {
+                // Nothing of this chunk was written; resolve() sorts out each contact, winners included.
+            }
+        }
+        return created;
+    }
+
+    /**
+     * Two batched, consistent reads for a whole webhook: the identities not cached yet, then the customer records
+     * of all that are claimed. A sender seen before in this container costs no identity read.
+     */
+    @Override
+    public Lookup lookup(Collection<Identity> identities) {
+        Map<String, String> customerIds = new HashMap<>();
+        List<Map<String, AttributeValue>> toRead = new ArrayList<>();
+        for (Identity identity : identities) {
+            String cached = customerIdByIdentity.get(identity.key());
+            if (cached != null) {
+                customerIds.put(identity.key(), cached);
+            } else {
+                toRead.add(Map.of(IDENTITY, LogItems.s(identity.key())));
+            }
+        }
+        Set<String> unclaimed = new HashSet<>();
+        if (!toRead.isEmpty()) {
+            Set<String> claimed = new HashSet<>();
+            for (Map<String, AttributeValue> item : BatchReads.get(dynamoDb, customersTable(), toRead)) {
+                String identityKey = item.get(IDENTITY).s();
+                String customerId = item.get(CUSTOMER_ID).s();
+                customerIdByIdentity.put(identityKey, customerId);
+                customerIds.put(identityKey, customerId);
+                claimed.add(identityKey);
+            }
+            for (Map<String, AttributeValue> key : toRead) {
+                String identityKey = key.get(IDENTITY).s();
+                if (!claimed.contains(identityKey)) {
+                    unclaimed.add(identityKey);
+                }
+            }
+        }
+        Map<String, Customer> byId = getAll(new HashSet<>(customerIds.values()));
+        Map<String, Customer> customers = new HashMap<>();
+        customerIds.forEach((identityKey, customerId) -> {
+            Customer customer = byId.get(customerId);
+            // A claimed identity whose record is not readable yet: left to resolve(), which waits for it.
+            if (customer != null) {
+                customers.put(identityKey, customer);
+            }
+        });
+        return new Lookup(customers, unclaimed);
+    }
+
+    @Override
+    public Map<String, Customer> getAll(Collection<String> customerIds) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String customerId : customerIds) {
+            keys.add(LogItems.key(customerId, LogItems.CUSTOMER_SK));
+        }
+        Map<String, Customer> found = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamoDb, logTable(), keys)) {
+            Customer customer = LogItems.customerFrom(item);
+            found.put(customer.id(), customer);
+        }
+        return found;
     }
 
     @Override

@@ -61,13 +61,37 @@ public class InteractionRecorder {
         }
         // A link joins two identities: what follows it may depend on it, so such a batch keeps its order whole.
         if (byCustomer.size() < 2 || links) {
-            return recordInOrder(interactions);
+            return recordInOrder(interactions, CustomerDirectory.Lookup.NONE);
         }
-        // Meta batches up to 1000 changes: each customer's interactions stay in order, different customers are
+        // Meta batches up to 1000 changes: every sender is looked up at once (batched reads instead of one or two
+        // reads per sender), then each customer's interactions stay in order while different customers are
         // recorded side by side (the store's conditional writes keep racing customers apart).
-        List<Future<Summary>> parts = new ArrayList<>();
+        List<Identity> senders = new ArrayList<>();
         for (List<Interaction> customerInteractions : byCustomer.values()) {
-            parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions)));
+            senders.add(customerInteractions.get(0).customer());
+        }
+        CustomerDirectory.Lookup lookup = directory.lookup(senders);
+        // A sender with one plain message (a Meta batch's usual shape) is written together with others like it:
+        // customers created in shared transactions, entries appended in shared transactions. Everyone else, and
+        // whatever a shared write leaves over, is recorded on their own.
+        List<Interaction.LogEntry> together = new ArrayList<>();
+        List<List<Interaction>> alone = new ArrayList<>();
+        for (List<Interaction> customerInteractions : byCustomer.values()) {
+            String key = customerInteractions.get(0).customer().key();
+            if (customerInteractions.size() == 1 && customerInteractions.get(0) instanceof Interaction.LogEntry entry
+                    && (lookup.customers().containsKey(key) || lookup.unclaimed().contains(key))) {
+                together.add(entry);
+            } else {
+                alone.add(customerInteractions);
+            }
+        }
+        List<Future<Summary>> parts = new ArrayList<>();
+        for (int from = 0; from < together.size(); from += TOGETHER) {
+            List<Interaction.LogEntry> group = together.subList(from, Math.min(together.size(), from + TOGETHER));
+            parts.add(Parallel.POOL.submit(() -> recordTogether(group, lookup)));
+        }
+        for (List<Interaction> customerInteractions : alone) {
+            parts.add(Parallel.POOL.submit(() -> recordInOrder(customerInteractions, lookup)));
         }
         Summary summary = new Summary();
         RuntimeException failure = null;
@@ -100,31 +124,80 @@ public class InteractionRecorder {
         });
     }
 
-    private Summary recordInOrder(List<Interaction> interactions) {
+    /** Senders written together: at most one transaction of entries (an entry may also update its customer). */
+    static final int TOGETHER = 50;
+
+    /** One message each of different senders, all found by the lookup (claimed, or unclaimed at the time). */
+    private Summary recordTogether(List<Interaction.LogEntry> group, CustomerDirectory.Lookup lookup) {
         Summary summary = new Summary();
+        List<CustomerDirectory.NewContact> contacts = new ArrayList<>();
+        for (Interaction.LogEntry interaction : group) {
+            if (lookup.unclaimed().contains(interaction.customer().key())) {
+                var entry = interaction.entry();
+                contacts.add(new CustomerDirectory.NewContact(interaction.customer(), interaction.profileName(),
+                        entry.source(), entry.occurredAt(), entry.kind().opensConversations() ? entry.id() : null));
+            }
+        }
+        Map<String, Customer> created = contacts.isEmpty() ? Map.of() : directory.createAll(contacts);
+        List<Customer> customers = new ArrayList<>();
+        List<io.switchboard.core.model.ConversationEntry> entries = new ArrayList<>();
+        List<Interaction> leftOver = new ArrayList<>();
+        for (Interaction.LogEntry interaction : group) {
+            String key = interaction.customer().key();
+            Customer customer;
+            if (created.containsKey(key)) {
+                customer = created.get(key);
+                summary.customersCreated++;
+                summary.newCustomers.add(interaction.customer());
+            } else if (lookup.customers().containsKey(key)) {
+                // Known: the looked-up record, its empty display name filled from the payload if need be.
+                customer = directory.resolve(interaction.customer(), interaction.profileName(), interaction.entry().source(),
+                        interaction.entry().occurredAt(), lookup).customer();
+            } else {
+                leftOver.add(interaction);
+                continue;
+            }
+            customers.add(customer);
+            entries.add(interaction.entry());
+        }
+        for (ConversationLog.AppendOutcome outcome : log.appendAll(customers, entries)) {
+            count(summary, outcome);
+        }
+        for (Interaction interaction : leftOver) {
+            summary.add(recordInOrder(List.of(interaction), lookup));
+        }
+        return summary;
+    }
+
+    private Summary recordInOrder(List<Interaction> interactions, CustomerDirectory.Lookup lookup) {
+        Summary summary = new Summary();
+        // The lookup is a snapshot from before this batch wrote anything: good for an identity's first resolve only.
+        java.util.Set<String> looked = new java.util.HashSet<>();
+        java.util.function.Function<Identity, CustomerDirectory.Lookup> lookupFor =
+                identity -> looked.add(identity.key()) ? lookup : CustomerDirectory.Lookup.NONE;
         for (Interaction interaction : interactions) {
             if (interaction instanceof Interaction.LogEntry logEntry) {
                 var entry = logEntry.entry();
-                Customer customer = resolve(summary, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
+                Customer customer = resolve(summary, lookupFor, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
                 count(summary, log.append(customer, entry));
             } else if (interaction instanceof Interaction.LogReply reply) {
                 var entry = reply.entry();
-                Customer customer = resolve(summary, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
+                Customer customer = resolve(summary, lookupFor, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
                 count(summary, log.append(customer, entry, reply.threadReferences()));
             } else if (interaction instanceof Interaction.UpdateStatus update) {
                 var change = update.change();
-                Customer customer = resolve(summary, update.customer(), null, change.source(), change.at());
+                Customer customer = resolve(summary, lookupFor, update.customer(), null, change.source(), change.at());
                 switch (log.applyStatus(customer, change)) {
                     case APPLIED, PLACEHOLDER_CREATED -> summary.statusesApplied++;
                     case STALE, UNKNOWN_ENTRY -> summary.statusesStale++;
                 }
             } else if (interaction instanceof Interaction.Watermark watermark) {
-                Customer customer = resolve(summary, watermark.customer(), null, watermark.source(), watermark.upTo());
+                Customer customer = resolve(summary, lookupFor, watermark.customer(), null, watermark.source(), watermark.upTo());
                 summary.statusesApplied += log.applyWatermark(customer, watermark.channel(), watermark.source(),
                         watermark.status(), watermark.upTo());
             } else if (interaction instanceof Interaction.AmendEntry amend) {
                 String source = amend.ifMissing() != null ? amend.ifMissing().source() : "/" + amend.channel().wireName();
-                Customer customer = resolve(summary, amend.customer(), null, source, amend.at());
+                Customer customer = resolve(summary, lookupFor, amend.customer(), null, source, amend.at());
                 var outcome = log.amend(customer, amend.channel(), amend.providerMessageId(), amend.text(),
                         amend.details(), amend.at());
                 if (outcome == ConversationLog.AmendOutcome.AMENDED) {
@@ -133,9 +206,9 @@ public class InteractionRecorder {
                     count(summary, log.append(customer, amend.ifMissing()));
                 }
             } else if (interaction instanceof Interaction.ProfileName named) {
-                resolve(summary, named.customer(), named.name(), named.source(), named.at());
+                resolve(summary, lookupFor, named.customer(), named.name(), named.source(), named.at());
             } else if (interaction instanceof Interaction.LinkIdentity link) {
-                Customer customer = resolve(summary, link.customer(), null, link.source(), link.at());
+                Customer customer = resolve(summary, lookupFor, link.customer(), null, link.source(), link.at());
                 String owner = directory.link(customer, link.added(), link.at());
                 if (owner.equals(customer.id())) {
                     summary.identitiesLinked++;
@@ -151,8 +224,9 @@ public class InteractionRecorder {
         return summary;
     }
 
-    private Customer resolve(Summary summary, Identity identity, String profileName, String source, Instant at) {
-        var resolution = directory.resolve(identity, profileName, source, at);
+    private Customer resolve(Summary summary, java.util.function.Function<Identity, CustomerDirectory.Lookup> lookupFor,
+                             Identity identity, String profileName, String source, Instant at) {
+        var resolution = directory.resolve(identity, profileName, source, at, lookupFor.apply(identity));
         if (resolution.created()) {
             summary.customersCreated++;
             summary.newCustomers.add(identity);

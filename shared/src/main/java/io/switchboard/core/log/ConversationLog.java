@@ -37,6 +37,19 @@ public interface ConversationLog {
                          Map<String, Object> statusError);
 
     /**
+     * Appends {@code entries.get(i)} for {@code customers.get(i)}, each as {@link #append(Customer, ConversationEntry)}
+     * would (idempotent, in the customer's open conversation or a new one): a webhook's messages of different
+     * customers, which a store may write with far fewer requests. The outcomes are in the same order.
+     */
+    default List<AppendOutcome> appendAll(List<Customer> customers, List<ConversationEntry> entries) {
+        List<AppendOutcome> outcomes = new java.util.ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            outcomes.add(append(customers.get(i), entries.get(i)));
+        }
+        return outcomes;
+    }
+
+    /**
      * Moves every outbound entry of the channel account that occurred up to {@code upTo} to at least
      * {@code status} (a read receipt covers everything sent before it), never backwards.
      *

@@ -46,7 +46,10 @@ public class ConversationPolicy {
                     : new Decision(null, false, false, open == null ? occurredAt : open.lastActivityAt());
         }
         boolean moreRecent = occurredAt.isAfter(open.lastActivityAt().plus(ACTIVITY_RESOLUTION));
-        return new Decision(open.id(), false, moreRecent, moreRecent ? occurredAt : open.lastActivityAt());
+        // A customer created together with its first message has that message's conversation open already (see
+        // CustomerDirectory#createAll): the message still opens it.
+        boolean opener = mayOpen && open.id().equals(newConversationId(entryId));
+        return new Decision(open.id(), opener, moreRecent, moreRecent ? occurredAt : open.lastActivityAt());
     }
 
     /**
@@ -62,7 +65,7 @@ public class ConversationPolicy {
     }
 
     /** Derived from the opening entry, so a retried opening yields the same conversation id. */
-    static String newConversationId(String entryId) {
+    public static String newConversationId(String entryId) {
         return "conv-" + entryId.substring(1);
     }
 

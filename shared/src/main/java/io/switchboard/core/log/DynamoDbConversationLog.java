@@ -67,6 +67,82 @@ public class DynamoDbConversationLog implements ConversationLog {
                 statusError);
     }
 
+    /**
+     * Writes the entries in transactions of up to {@value Transactions#MAX_ITEMS} items (each entry, and the customer
+     * record where the entry opens a conversation or moves its last activity), each item with the same condition as
+     * a single append: what one transaction writes is what the single appends would have written. A transaction is
+     * cancelled whole; its cancellation reasons name the entries that already exist (duplicates: a provider's
+     * retry), and the others are then appended one by one, which handles every race as {@link #append} does.
+     */
+    @Override
+    public List<AppendOutcome> appendAll(List<Customer> customers, List<ConversationEntry> entries) {
+        AppendOutcome[] outcomes = new AppendOutcome[entries.size()];
+        List<Integer> pending = new ArrayList<>();
+        List<TransactWriteItem> items = new ArrayList<>();
+        List<Integer> entryItemOf = new ArrayList<>(); // pending index -> its entry's item index
+        java.util.Set<String> customersInTransaction = new java.util.HashSet<>();
+        List<Integer> alone = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Customer customer = customers.get(i);
+            ConversationEntry entry = entries.get(i);
+            ConversationPolicy.Decision decision = policy.decide(customer.openConversation(), entry.occurredAt(), entry.id(),
+                    entry.kind().opensConversations());
+            int size = decision.updatesCustomer() ? 2 : 1;
+            if (items.size() + size > Transactions.MAX_ITEMS) {
+                writeTogether(customers, entries, pending, items, entryItemOf, outcomes);
+                pending.clear();
+                items.clear();
+                entryItemOf.clear();
+                customersInTransaction.clear();
+            }
+            if (!customersInTransaction.add(customer.id())) {
+                // One transaction may touch an item once: a second entry of the same customer goes on its own.
+                alone.add(i);
+                continue;
+            }
+            pending.add(i);
+            entryItemOf.add(items.size());
+            items.add(TransactWriteItem.builder().update(entryWrite(customer.id(),
+                    entry.inConversation(decision.conversationId(), decision.opens()), true, Map.of())).build());
+            if (decision.updatesCustomer()) {
+                items.add(TransactWriteItem.builder().update(customerWrite(customer, decision)).build());
+            }
+        }
+        writeTogether(customers, entries, pending, items, entryItemOf, outcomes);
+        for (int i : alone) {
+            outcomes[i] = append(customers.get(i), entries.get(i));
+        }
+        return java.util.Arrays.asList(outcomes);
+    }
+
+    private void writeTogether(List<Customer> customers, List<ConversationEntry> entries, List<Integer> pending,
+                               List<TransactWriteItem> items, List<Integer> entryItemOf, AppendOutcome[] outcomes) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (pending.size() == 1) {
+            int only = pending.get(0);
+            outcomes[only] = append(customers.get(only), entries.get(only));
+            return;
+        }
+        try {
+            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+            pending.forEach(i -> outcomes[i] = AppendOutcome.APPENDED);
+            return;
+        } catch (TransactionCanceledException cancelled) {
+            for (int k = 0; k < pending.size(); k++) {
+                if (Transactions.conditionFailed(cancelled, entryItemOf.get(k))) {
+                    outcomes[pending.get(k)] = AppendOutcome.DUPLICATE;
+                }
+            }
+        }
+        for (int i : pending) {
+            if (outcomes[i] == null) {
+                outcomes[i] = append(customers.get(i), entries.get(i));
+            }
+        }
+    }
+
     /** The conversation of the first referenced message this customer's log holds, or null. */
     private String threadConversation(String customerId, Channel channel, List<String> threadReferences) {
         for (String reference : threadReferences) {

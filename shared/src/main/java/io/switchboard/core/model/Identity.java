@@ -54,16 +54,32 @@ public record Identity(String key) {
         if (!text.startsWith("+")) {
             text = "+" + text;
         }
+        Identity known = NORMALIZED.get(text);
+        if (known != null) {
+            return known;
+        }
         try {
             PhoneNumber number = PHONES.parse(text, "ZZ");
             if (!PHONES.isPossibleNumber(number)) {
                 throw new InvalidIdentityException("not a possible phone number");
             }
-            return new Identity("phone:" + PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+            Identity identity = new Identity("phone:" + PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+            if (NORMALIZED.size() >= NORMALIZED_MAX) {
+                NORMALIZED.clear();
+            }
+            NORMALIZED.put(text, identity);
+            return identity;
         } catch (NumberParseException e) {
             throw new InvalidIdentityException("not a phone number: " + e.getErrorType());
         }
     }
+
+    /**
+     * Numbers normalized before, in this container: libphonenumber's parse is a good part of a warm webhook's CPU,
+     * and a container sees the same senders again and again. Bounded (emptied when full); only valid numbers.
+     */
+    private static final java.util.Map<String, Identity> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int NORMALIZED_MAX = 10_000;
 
     public static Identity email(String address) {
         if (address == null || address.isBlank() || !address.contains("@")) {

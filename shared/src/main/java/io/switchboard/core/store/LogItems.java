@@ -121,6 +121,10 @@ public final class LogItems {
         item.put(IDENTITIES, AttributeValue.fromL(customer.identities().stream().map(LogItems::s).toList()));
         item.put(CREATED_AT, s(time(customer.createdAt())));
         item.put(SOURCE, s(customer.source()));
+        if (customer.openConversation() != null) {
+            item.put(CONVERSATION_ID, s(customer.openConversation().id()));
+            item.put(LAST_ACTIVITY_AT, s(time(customer.openConversation().lastActivityAt())));
+        }
         return item;
     }
 

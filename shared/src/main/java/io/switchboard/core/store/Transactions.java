@@ -6,6 +6,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /** Reading DynamoDB's transaction cancellation reasons, and pacing the retries of lost races. */
 public final class Transactions {
 
+    /** DynamoDB's limit of items in one TransactWriteItems. */
+    public static final int MAX_ITEMS = 100;
+
     private Transactions() {
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.core.webhook;
 
+import io.switchboard.core.config.SdkPriming;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.crac.Context;
@@ -8,7 +9,8 @@ import org.crac.Resource;
 
 /**
  * Warms the channels' hot paths: once when a function is built (every cold start gains), and again right
- * before a SnapStart snapshot is taken, so the snapshot holds loaded, compiled verify and parse code. One CRaC
+ * before a SnapStart snapshot is taken, so the snapshot holds loaded, compiled verify and parse code, and then
+ * also the SDK's DynamoDB request path ({@link SdkPriming}: marshalled and unmarshalled, never sent). One CRaC
  * {@link Resource} for the whole JVM, registered once (CRaC keeps resources weakly, so it is held here).
  * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html
  */
@@ -30,6 +32,9 @@ final class Priming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         channels.values().forEach(WebhookChannel::prime);
+        // Only before a snapshot, not at every init: without SnapStart the first webhook loads the same classes
+        // anyway, and a throwaway client would only add to that cold start.
+        SdkPriming.primeDynamoDb();
     }
 
     @Override

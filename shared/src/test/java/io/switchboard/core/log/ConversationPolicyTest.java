@@ -24,6 +24,21 @@ class ConversationPolicyTest {
     }
 
     @Test
+    void firstEntryOfACustomerCreatedWithItsConversationOpen_stillOpensIt_withoutRewritingTheCustomer() {
+        // given a customer created together with its first message, that message's conversation already open
+        var open = new OpenConversation(ConversationPolicy.newConversationId("eabc"), t0);
+
+        // when the message itself is appended (or appended again)
+        var decision = policy.decide(open, t0, "eabc");
+
+        // then it opens that conversation, and the customer record needs no second write
+        assertEquals(open.id(), decision.conversationId());
+        assertTrue(decision.opens());
+        assertFalse(decision.updatesCustomer());
+        assertFalse(policy.decide(open, t0.plusSeconds(1), "eother").opens());
+    }
+
+    @Test
     void entryWithinIdleWindow_continuesOpenConversation() {
         var decision = policy.decide(new OpenConversation("conv-1", t0), t0.plus(Duration.ofHours(23)), "e2");
         assertEquals("conv-1", decision.conversationId());
