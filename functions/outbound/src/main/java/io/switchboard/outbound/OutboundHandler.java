@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,15 @@ public class OutboundHandler extends LambdaFunction<SQSEvent, SQSBatchResponse> 
 
     @Override
     protected SQSBatchResponse execute(SQSEvent event) {
-        List<SQSEvent.SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
+        return carryOut(event.getRecords() == null ? List.of() : event.getRecords(), engine::handle);
+    }
+
+    /**
+     * Each message in turn; from the first that hits a fault on, every message is reported failed, unprocessed (FIFO
+     * order per customer is kept: the retry starts with the failed message).
+     */
+    static SQSBatchResponse carryOut(List<SQSEvent.SQSMessage> messages,
+                                     BiFunction<String, String, ReplyEngine.Outcome> engine) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<ReplyEngine.Outcome, Integer> outcomes = new EnumMap<>(ReplyEngine.Outcome.class);
         String fault = null;
@@ -51,7 +60,7 @@ public class OutboundHandler extends LambdaFunction<SQSEvent, SQSBatchResponse> 
                 continue;
             }
             try {
-                outcomes.merge(engine.handle(message.getBody(), message.getMessageId()), 1, Integer::sum);
+                outcomes.merge(engine.apply(message.getBody(), message.getMessageId()), 1, Integer::sum);
             } catch (RuntimeException unavailable) {
                 fault = Faults.describe(unavailable);
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
