@@ -291,6 +291,32 @@ class EmbeddedCustomerApiTest {
     }
 
     @Test
+    void aStatusForAReplyStoredBeforeTheMerge_movesThatEntry_andLeavesNoPlaceholderOnTheSurvivor() {
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550185", "Stu Status", "wamid.api-" + UUID.randomUUID(),
+                Instant.now().minusSeconds(120), "Hello")).statusCode());
+        String replied = cloud.customerIdOf("phone:+14155550185").orElseThrow();
+        String key = "api-merge-status-" + UUID.randomUUID();
+        ok(post("/v1/customers/" + replied + "/messages", "{\"channel\":\"whatsapp\",\"text\":\"On its way.\"}",
+                Map.of("Idempotency-Key", key)), 202);
+        String wamid = cloud.awaitEvents(replied, events -> events.stream().anyMatch(event ->
+                        key.equals(event.at("/data/entry/details/commandId").asText()))).stream()
+                .filter(event -> key.equals(event.at("/data/entry/details/commandId").asText())).findFirst().orElseThrow()
+                .at("/data/entry/providerMessageId").asText();
+        String survivor = customerByEmail("stu-" + UUID.randomUUID() + "@example.com", 60);
+        ok(post("/v1/customers/" + survivor + "/merge", "{\"from\":\"" + replied + "\"}"), 200);
+
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.status("14155550185", wamid, Instant.now(), "read")).statusCode());
+        List<JsonNode> reply = timeline(survivor, 50).stream()
+                .filter(entry -> wamid.equals(entry.path("providerMessageId").asText())).toList();
+        assertEquals(1, reply.size());
+        assertEquals("read", reply.get(0).path("status").asText());
+        assertFalse(reply.get(0).path("placeholder").asBoolean());
+        assertTrue(cloud.entries(survivor).stream().noneMatch(item -> wamid.equals(item.get("providerMessageId").s())),
+                "no placeholder in the survivor's own partition");
+        awaitEmptyCommandsQueue();
+    }
+
+    @Test
     void aChainAIntoBThenBIntoC_resolvesAToC_andCsTimelineHasAsEntries() {
         String a = customerByEmail("chain-a-" + UUID.randomUUID() + "@example.com", 300);
         String b = customerByEmail("chain-b-" + UUID.randomUUID() + "@example.com", 200);
