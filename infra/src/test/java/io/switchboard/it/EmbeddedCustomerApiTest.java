@@ -317,6 +317,22 @@ class EmbeddedCustomerApiTest {
     }
 
     @Test
+    void aCustomerWithMoreIdentitiesThanOneTransactionMoves_isRefused409_andNothingChanges() {
+        String many = customerByEmail("many-" + UUID.randomUUID() + "@example.com", 60);
+        String survivor = customerByEmail("few-" + UUID.randomUUID() + "@example.com", 30);
+        // 99 identities: with the two customer records, 101 items, one more than a DynamoDB transaction takes.
+        for (int i = 0; i < 98; i++) {
+            ok(post("/v1/customers/" + many + "/identities", "{\"identity\":\"external:bulk:" + many + "-" + i + "\"}"), 201);
+        }
+        var before = cloud.customerRecord(many);
+        JsonNode refused = problem(post("/v1/customers/" + survivor + "/merge", "{\"from\":\"" + many + "\"}"), 409);
+        assertTrue(refused.path("detail").asText().startsWith("too many identities to merge in one step"), refused.toString());
+        assertEquals(before, cloud.customerRecord(many));
+        assertEquals(many, cloud.customerIdOf("external:bulk:" + many + "-0").orElseThrow());
+        assertTrue(ok(get("/v1/customers/" + survivor), 200).path("merged").isMissingNode());
+    }
+
+    @Test
     void aChainAIntoBThenBIntoC_resolvesAToC_andCsTimelineHasAsEntries() {
         String a = customerByEmail("chain-a-" + UUID.randomUUID() + "@example.com", 300);
         String b = customerByEmail("chain-b-" + UUID.randomUUID() + "@example.com", 200);
@@ -328,6 +344,7 @@ class EmbeddedCustomerApiTest {
         assertEquals(3, survivor.path("identities").size());
 
         assertEquals(c, ok(get("/v1/customers/" + a), 200).path("id").asText());
+        assertEquals(c, cloud.customerRecord(a).get("mergedInto").s(), "A points at C itself: chains stay one hop");
         assertEquals(c, ok(get("/v1/customers/" + b), 200).path("id").asText());
         List<JsonNode> entries = timeline(c, 1);
         assertEquals(3, entries.size());

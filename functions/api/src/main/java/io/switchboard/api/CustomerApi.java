@@ -275,7 +275,7 @@ class CustomerApi {
         }
         CustomerDirectory.MergeOutcome.TooManyIdentities tooMany = (CustomerDirectory.MergeOutcome.TooManyIdentities) outcome;
         throw ApiProblem.mergeConflict("too many identities to merge in one step: " + tooMany.identities()
-                + " (at most " + tooMany.max() + ")", null);
+                + " identities and earlier merges to repoint, at most " + tooMany.max(), null);
     }
 
     private String openApi() {

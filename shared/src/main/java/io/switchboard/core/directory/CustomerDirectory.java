@@ -60,7 +60,11 @@ public interface CustomerDirectory {
         record AlreadyMerged(String into) implements MergeOutcome {
         }
 
-        /** More identities than one transaction can repoint. */
+        /**
+         * More identities (and customers merged into the other one before) than one transaction can repoint.
+         *
+         * @param identities how many the merge would repoint
+         */
         record TooManyIdentities(int identities, int max) implements MergeOutcome {
         }
     }

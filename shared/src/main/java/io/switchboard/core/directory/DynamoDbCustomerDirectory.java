@@ -141,7 +141,8 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     /**
      * One TransactWriteItems: the other record gains mergedInto, the survivor gains its identities and its id (and
-     * those merged into it before), and each of its identity items points at the survivor. Every part is
+     * those merged into it before, whose records point on at the survivor), and each of its identity items points at
+     * the survivor. Every part is
      * conditioned on what was read, so a racing merge, link or first contact cancels it and it is decided again.
      * Nothing is copied: the survivor's timeline reads the other's partition. A webhook that resolved the other
      * customer just before the merge appends to the other's partition, which the survivor's timeline reads too.
@@ -171,9 +172,9 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
             if (from.mergedInto() != null) {
                 return new MergeOutcome.AlreadyMerged(from.mergedInto());
             }
-            int items = 2 + from.identities().size();
-            if (items > MAX_TRANSACTION_ITEMS) {
-                return new MergeOutcome.TooManyIdentities(from.identities().size(), MAX_TRANSACTION_ITEMS - 2);
+            int moved = from.identities().size() + from.merged().size();
+            if (2 + moved > MAX_TRANSACTION_ITEMS) {
+                return new MergeOutcome.TooManyIdentities(moved, MAX_TRANSACTION_ITEMS - 2);
             }
             List<String> mergedIds = new java.util.ArrayList<>();
             mergedIds.add(fromId);
@@ -223,6 +224,17 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                         ":merged", AttributeValue.fromL(mergedIds.stream().map(LogItems::s).toList()),
                         ":none", AttributeValue.fromL(List.of())))
                 .build()).build());
+        // Customers merged into the other one before point on at the survivor directly, so that no chain of merges
+        // ever grows past one hop (get() follows at most MAX_MERGE_HOPS).
+        for (String earlier : from.merged()) {
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(logTable())
+                    .key(LogItems.key(earlier, LogItems.CUSTOMER_SK))
+                    .updateExpression("SET #mergedInto = :survivor")
+                    .conditionExpression("#mergedInto = :from")
+                    .expressionAttributeNames(Map.of("#mergedInto", LogItems.MERGED_INTO))
+                    .expressionAttributeValues(Map.of(":survivor", LogItems.s(survivor.id()), ":from", LogItems.s(from.id())))
+                    .build()).build());
+        }
         for (String identity : from.identities()) {
             writes.add(TransactWriteItem.builder().update(Update.builder().tableName(customersTable())
                     .key(Map.of(IDENTITY, LogItems.s(identity)))

@@ -77,6 +77,11 @@ public class InMemoryCustomerDirectory implements CustomerDirectory {
         customers.put(fromId, new Customer(fromId, from.displayName(), from.identities(), from.createdAt(),
                 from.source(), from.openConversation(), survivorId, from.merged()));
         from.identities().forEach(identity -> customerIdByIdentity.put(identity, survivorId));
+        for (String earlier : from.merged()) {
+            Customer record = customers.get(earlier);
+            customers.put(earlier, new Customer(earlier, record.displayName(), record.identities(), record.createdAt(),
+                    record.source(), record.openConversation(), survivorId, record.merged()));
+        }
         return new MergeOutcome.Merged(survived, true);
     }
 
