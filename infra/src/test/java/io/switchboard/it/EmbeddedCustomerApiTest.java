@@ -34,6 +34,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,6 +213,196 @@ class EmbeddedCustomerApiTest {
         problem(post("/v1/customers/" + UUID.randomUUID() + "/messages", body), 404);
     }
 
+    // ------------------------------------------------------------------ merge
+
+    @Test
+    void mergingTheEmailCustomerIntoThePhoneCustomer_joinsTheirTimelines_resolvesTheMergedId_andIsAnnouncedOnce() {
+        String wamid = "wamid.api-merge-" + UUID.randomUUID();
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550170", "Mia Merge", wamid,
+                Instant.now().minusSeconds(300), "Hello on WhatsApp")).statusCode());
+        String emailId = "api-merge-" + UUID.randomUUID() + "@example.com";
+        assertEquals(200, cloud.postMime(EmailWebhooks.mime("mia@merge.example.com", "Mia Merge", emailId,
+                Instant.now().minusSeconds(200), "Order", "Hello by email", null, List.of())).statusCode());
+        String laterWamid = "wamid.api-merge-" + UUID.randomUUID();
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550170", "Mia Merge", laterWamid,
+                Instant.now().minusSeconds(100), "Any news?")).statusCode());
+        String phoneCustomer = cloud.customerIdOf("phone:+14155550170").orElseThrow();
+        String emailCustomer = cloud.customerIdOf("email:mia@merge.example.com").orElseThrow();
+        assertFalse(phoneCustomer.equals(emailCustomer));
+
+        JsonNode survivor = ok(post("/v1/customers/" + phoneCustomer + "/merge", "{\"from\":\"" + emailCustomer + "\"}"), 200);
+        assertEquals(phoneCustomer, survivor.path("id").asText());
+        assertEquals(List.of(emailCustomer), texts(survivor.path("merged")));
+        assertEquals(List.of("phone:+14155550170", "email:mia@merge.example.com"), texts(survivor.path("identities")));
+        assertEquals(phoneCustomer, cloud.customerIdOf("email:mia@merge.example.com").orElseThrow(), "the identity repointed");
+
+        // Both histories, in time order, newest first; the same from the merged id.
+        assertEquals(List.of(laterWamid, emailId, wamid), providerIds(timeline(phoneCustomer, 50)));
+        assertEquals(List.of(laterWamid, emailId, wamid), providerIds(timeline(emailCustomer, 1)));
+        JsonNode resolved = ok(get("/v1/customers/" + emailCustomer), 200);
+        assertEquals(survivor, resolved);
+
+        // A later email from the merged customer's address lands on the survivor, announced with it as subject.
+        String laterEmail = "api-merge-later-" + UUID.randomUUID() + "@example.com";
+        assertEquals(200, cloud.postMime(EmailWebhooks.mime("mia@merge.example.com", "Mia Merge", laterEmail,
+                Instant.now(), "Again", "Still waiting", null, List.of())).statusCode());
+        assertEquals(laterEmail, providerIds(timeline(phoneCustomer, 50)).get(0));
+        assertTrue(cloud.entries(phoneCustomer).stream().anyMatch(item -> laterEmail.equals(item.get("providerMessageId").s())),
+                "in the survivor's own partition");
+        cloud.awaitEvents(phoneCustomer, events -> events.stream().anyMatch(event ->
+                laterEmail.equals(event.at("/data/entry/providerMessageId").asText())));
+
+        // Announced once; the same merge again is 200, writes nothing and announces nothing.
+        List<JsonNode> merges = cloud.awaitEvents(phoneCustomer, events -> events.stream()
+                .anyMatch(event -> "switchboard.customer.merged".equals(event.path("type").asText()))).stream()
+                .filter(event -> "switchboard.customer.merged".equals(event.path("type").asText())).toList();
+        assertEquals(emailCustomer, merges.get(0).at("/data/merged").asText());
+        assertEquals(phoneCustomer, merges.get(0).at("/data/survivor/id").asText());
+        assertEquals("/api", merges.get(0).path("source").asText());
+        var survivorRecord = cloud.customerRecord(phoneCustomer);
+        var mergedRecord = cloud.customerRecord(emailCustomer);
+        assertEquals(survivor.path("identities"), ok(post("/v1/customers/" + phoneCustomer + "/merge",
+                "{\"from\":\"" + emailCustomer.toUpperCase() + "\"}"), 200).path("identities"));
+        assertEquals(survivorRecord, cloud.customerRecord(phoneCustomer));
+        assertEquals(mergedRecord, cloud.customerRecord(emailCustomer));
+        cloud.drainQueue();
+        assertEquals(1, cloud.eventsFor(phoneCustomer).stream()
+                .filter(event -> "switchboard.customer.merged".equals(event.path("type").asText())).count());
+
+        // Refusals: into itself, into a customer merged away, a customer merged elsewhere, unknown ids, bad bodies.
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550171", "Third", "wamid.api-" + UUID.randomUUID(),
+                Instant.now(), "Hi")).statusCode());
+        String third = cloud.customerIdOf("phone:+14155550171").orElseThrow();
+        long stored = cloud.storedItems();
+        problem(post("/v1/customers/" + phoneCustomer + "/merge", "{\"from\":\"" + phoneCustomer + "\"}"), 409);
+        JsonNode intoMerged = problem(post("/v1/customers/" + emailCustomer + "/merge", "{\"from\":\"" + third + "\"}"), 409);
+        assertEquals(phoneCustomer, intoMerged.path("mergedInto").asText());
+        assertTrue(intoMerged.path("detail").asText().contains(phoneCustomer));
+        assertEquals(phoneCustomer, problem(post("/v1/customers/" + third + "/merge",
+                "{\"from\":\"" + emailCustomer + "\"}"), 409).path("mergedInto").asText());
+        problem(post("/v1/customers/" + third + "/merge", "{\"from\":\"" + UUID.randomUUID() + "\"}"), 404);
+        problem(post("/v1/customers/" + UUID.randomUUID() + "/merge", "{\"from\":\"" + third + "\"}"), 404);
+        for (String body : List.of("{", "[]", "{}", "{\"from\":42}", "{\"from\":\"not-a-uuid\"}")) {
+            problem(post("/v1/customers/" + third + "/merge", body), 400);
+        }
+        assertEquals(stored, cloud.storedItems());
+        assertEquals(third, ok(get("/v1/customers/" + third), 200).path("id").asText());
+        assertTrue(ok(get("/v1/customers/" + third), 200).path("merged").isMissingNode());
+    }
+
+    @Test
+    void aStatusForAReplyStoredBeforeTheMerge_movesThatEntry_andLeavesNoPlaceholderOnTheSurvivor() {
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550185", "Stu Status", "wamid.api-" + UUID.randomUUID(),
+                Instant.now().minusSeconds(120), "Hello")).statusCode());
+        String replied = cloud.customerIdOf("phone:+14155550185").orElseThrow();
+        String key = "api-merge-status-" + UUID.randomUUID();
+        ok(post("/v1/customers/" + replied + "/messages", "{\"channel\":\"whatsapp\",\"text\":\"On its way.\"}",
+                Map.of("Idempotency-Key", key)), 202);
+        String wamid = cloud.awaitEvents(replied, events -> events.stream().anyMatch(event ->
+                        key.equals(event.at("/data/entry/details/commandId").asText()))).stream()
+                .filter(event -> key.equals(event.at("/data/entry/details/commandId").asText())).findFirst().orElseThrow()
+                .at("/data/entry/providerMessageId").asText();
+        String survivor = customerByEmail("stu-" + UUID.randomUUID() + "@example.com", 60);
+        ok(post("/v1/customers/" + survivor + "/merge", "{\"from\":\"" + replied + "\"}"), 200);
+
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.status("14155550185", wamid, Instant.now(), "read")).statusCode());
+        List<JsonNode> reply = timeline(survivor, 50).stream()
+                .filter(entry -> wamid.equals(entry.path("providerMessageId").asText())).toList();
+        assertEquals(1, reply.size());
+        assertEquals("read", reply.get(0).path("status").asText());
+        assertFalse(reply.get(0).path("placeholder").asBoolean());
+        assertTrue(cloud.entries(survivor).stream().noneMatch(item -> wamid.equals(item.get("providerMessageId").s())),
+                "no placeholder in the survivor's own partition");
+        awaitEmptyCommandsQueue();
+    }
+
+    @Test
+    void aCustomerWithMoreIdentitiesThanOneTransactionMoves_isRefused409_andNothingChanges() {
+        String many = customerByEmail("many-" + UUID.randomUUID() + "@example.com", 60);
+        String survivor = customerByEmail("few-" + UUID.randomUUID() + "@example.com", 30);
+        // 99 identities: with the two customer records, 101 items, one more than a DynamoDB transaction takes.
+        for (int i = 0; i < 98; i++) {
+            ok(post("/v1/customers/" + many + "/identities", "{\"identity\":\"external:bulk:" + many + "-" + i + "\"}"), 201);
+        }
+        var before = cloud.customerRecord(many);
+        JsonNode refused = problem(post("/v1/customers/" + survivor + "/merge", "{\"from\":\"" + many + "\"}"), 409);
+        assertTrue(refused.path("detail").asText().startsWith("too many identities to merge in one step"), refused.toString());
+        assertEquals(before, cloud.customerRecord(many));
+        assertEquals(many, cloud.customerIdOf("external:bulk:" + many + "-0").orElseThrow());
+        assertTrue(ok(get("/v1/customers/" + survivor), 200).path("merged").isMissingNode());
+    }
+
+    @Test
+    void aChainAIntoBThenBIntoC_resolvesAToC_andCsTimelineHasAsEntries() {
+        String a = customerByEmail("chain-a-" + UUID.randomUUID() + "@example.com", 300);
+        String b = customerByEmail("chain-b-" + UUID.randomUUID() + "@example.com", 200);
+        String c = customerByEmail("chain-c-" + UUID.randomUUID() + "@example.com", 100);
+
+        ok(post("/v1/customers/" + b + "/merge", "{\"from\":\"" + a + "\"}"), 200);
+        JsonNode survivor = ok(post("/v1/customers/" + c + "/merge", "{\"from\":\"" + b + "\"}"), 200);
+        assertEquals(List.of(b, a), texts(survivor.path("merged")));
+        assertEquals(3, survivor.path("identities").size());
+
+        assertEquals(c, ok(get("/v1/customers/" + a), 200).path("id").asText());
+        assertEquals(c, cloud.customerRecord(a).get("mergedInto").s(), "A points at C itself: chains stay one hop");
+        assertEquals(c, ok(get("/v1/customers/" + b), 200).path("id").asText());
+        List<JsonNode> entries = timeline(c, 1);
+        assertEquals(3, entries.size());
+        assertTrue(entries.get(2).path("providerMessageId").asText().startsWith("chain-a-"), "A's entry, the oldest, last");
+        assertEquals(c, problem(post("/v1/customers/" + a + "/merge", "{\"from\":\"" + c + "\"}"), 409)
+                .path("mergedInto").asText(), "A went, through B, to C");
+        cloud.awaitEvents(c, events -> events.stream().anyMatch(event -> b.equals(event.at("/data/merged").asText())));
+    }
+
+    @Test
+    void twentyWebhooksForBothCustomersRacingTheMerge_allEndUpOnTheSurvivorsTimelineOnce() throws Exception {
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text("14155550180", "Rae Race", "wamid.api-race-first-" + UUID.randomUUID(),
+                Instant.now().minusSeconds(600), "First on WhatsApp")).statusCode());
+        String raceEmail = "rae-" + UUID.randomUUID() + "@race.example.com";
+        assertEquals(200, cloud.postMime(EmailWebhooks.mime(raceEmail, "Rae Race", "api-race-first-" + UUID.randomUUID() + "@example.com",
+                Instant.now().minusSeconds(590), "First", "First by email", null, List.of())).statusCode());
+        String phoneCustomer = cloud.customerIdOf("phone:+14155550180").orElseThrow();
+        String emailCustomer = cloud.customerIdOf("email:" + raceEmail).orElseThrow();
+
+        List<String> sent = new ArrayList<>();
+        List<Callable<Integer>> webhooks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Instant at = Instant.now().minusSeconds(500 - i * 10L);
+            if (i % 2 == 0) {
+                String wamid = "wamid.api-race-" + i + "-" + UUID.randomUUID();
+                sent.add(wamid);
+                webhooks.add(() -> cloud.postWhatsApp(WhatsAppWebhooks.text("14155550180", "Rae Race", wamid, at, "Race")).statusCode());
+            } else {
+                String messageId = "api-race-" + i + "-" + UUID.randomUUID() + "@example.com";
+                sent.add(messageId);
+                webhooks.add(() -> cloud.postMime(EmailWebhooks.mime(raceEmail, "Rae Race", messageId, at, "Race", "Race",
+                        null, List.of())).statusCode());
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < webhooks.size(); i++) {
+                answers.add(threads.submit(webhooks.get(i)));
+                if (i == 7) {
+                    answers.add(threads.submit(() -> post("/v1/customers/" + phoneCustomer + "/merge",
+                            "{\"from\":\"" + emailCustomer + "\"}").statusCode()));
+                }
+            }
+            for (Future<Integer> answer : answers) {
+                assertEquals(200, answer.get(PipelineCloud.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        List<String> walked = providerIds(timeline(phoneCustomer, 5));
+        assertEquals(22, walked.size(), "the two first messages and the twenty racing ones: " + walked);
+        assertEquals(22, Set.copyOf(walked).size(), "none doubled");
+        assertTrue(walked.containsAll(sent), "none lost");
+        assertEquals(walked, providerIds(timeline(emailCustomer, 50)));
+    }
+
     // ------------------------------------------------------------------ refusals
 
     @Test
@@ -308,6 +503,37 @@ class EmbeddedCustomerApiTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The whole timeline, newest first, walked with pages of {@code limit}. */
+    private static List<JsonNode> timeline(String customerId, int limit) {
+        List<JsonNode> entries = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = ok(get("/v1/customers/" + customerId + "/timeline?limit=" + limit
+                    + (cursor == null ? "" : "&before=" + encode(cursor))), 200);
+            assertTrue(page.path("entries").size() <= limit);
+            page.path("entries").forEach(entries::add);
+            cursor = page.path("next").isNull() ? null : page.path("next").asText();
+            assertTrue(++pages <= 200, "the timeline walk ends");
+        } while (cursor != null);
+        return entries;
+    }
+
+    private static List<String> providerIds(List<JsonNode> entries) {
+        return entries.stream().map(entry -> entry.path("providerMessageId").asText()).toList();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return list(array).stream().map(JsonNode::asText).toList();
+    }
+
+    /** A new customer with one email, {@code secondsAgo}; its id. */
+    private static String customerByEmail(String address, int secondsAgo) {
+        assertEquals(200, cloud.postMime(EmailWebhooks.mime(address, "Chain", address.replace("@", "-msg@"),
+                Instant.now().minusSeconds(secondsAgo), "Hello", "Hello", null, List.of())).statusCode());
+        return cloud.customerIdOf("email:" + address).orElseThrow();
+    }
 
     private static HttpRequest.Builder builder(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(cloud.baseUrl() + pathAndQuery)).timeout(PipelineCloud.DEADLINE);

@@ -50,6 +50,12 @@ final class ApiProblem extends RuntimeException {
                 "the identity belongs to customer " + owner).with("owner", owner);
     }
 
+    /** A merge that cannot be done; {@code mergedInto} (may be null) names where a merged-away customer went. */
+    static ApiProblem mergeConflict(String detail, String mergedInto) {
+        ApiProblem problem = new ApiProblem(409, "merge-conflict", "The customers cannot be merged", detail);
+        return mergedInto == null ? problem : problem.with("mergedInto", mergedInto);
+    }
+
     /** RFC 6750 section 3: a protected resource asked for without (valid) bearer credentials names its scheme. */
     static ApiProblem unauthorized(boolean credentialsGiven) {
         ApiProblem problem = new ApiProblem(401, "unauthorized", "Unauthorized",

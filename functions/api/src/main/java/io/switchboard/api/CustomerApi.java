@@ -15,6 +15,7 @@ import io.switchboard.core.http.WebhookException;
 import io.switchboard.core.http.WebhookRequest;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.log.ConversationLog;
+import io.switchboard.core.log.MergedTimeline;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
@@ -132,6 +133,7 @@ class CustomerApi {
             case "GET /v1/customers/{id}/timeline" -> timeline(customerId(event), request);
             case "POST /v1/customers/{id}/identities" -> link(customerId(event), request);
             case "POST /v1/customers/{id}/messages" -> send(customerId(event), request);
+            case "POST /v1/customers/{id}/merge" -> merge(customerId(event), request);
             case "GET /v1/openapi.yaml" -> Responses.of(200, "application/yaml; charset=utf-8", openApi());
             // API Gateway invokes the function for the routes template.yaml gives it, and only for those.
             default -> throw ApiProblem.notFound("no route " + route + " on the customer API");
@@ -156,14 +158,24 @@ class CustomerApi {
         return directory.find(identity).orElseThrow(() -> ApiProblem.notFound("no customer has this identity"));
     }
 
-    /** One Query per page; only an empty first page costs a second read, to tell "no entries" from "no customer". */
-    private APIGatewayV2HTTPResponse timeline(String customerId, WebhookRequest request) {
+    /**
+     * The customer record (which names the customers merged into it, and for a merged id, the survivor), then one
+     * Query per page per log partition: the customer's own and each merged customer's. The cursor is bound to the
+     * survivor, so the timeline of a merged id and of its survivor share cursors.
+     */
+    private APIGatewayV2HTTPResponse timeline(String requestedId, WebhookRequest request) {
         int limit = limit(request.queryParameter("limit").orElse(null));
         Channel channel = request.queryParameter("channel").map(CustomerApi::channel).orElse(null);
-        String after = request.queryParameter("before").map(cursor -> cursors.decode(customerId, cursor)).orElse(null);
-        ConversationLog.TimelinePage page = log.timeline(customerId, channel, limit, after);
-        if (page.entries().isEmpty() && after == null) {
-            customer(customerId);
+        Optional<String> cursor = request.queryParameter("before");
+        Customer customer = customer(requestedId);
+        String customerId = customer.id();
+        String after = cursor.map(given -> cursors.decode(customerId, given)).orElse(null);
+        ConversationLog.TimelinePage page;
+        try {
+            page = MergedTimeline.page(log, customer.timelinePartitions(), channel, limit, after);
+        } catch (IllegalArgumentException signedButUnreadable) {
+            // Signed by this deployment, so not forged: a position of a layout this version no longer reads.
+            throw ApiProblem.badRequest("before is not a cursor this API can read any more; start from the newest");
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("entries", Json.MAPPER.valueToTree(page.entries().stream().map(ChangeEvents::entryData).toList()));
@@ -228,6 +240,42 @@ class CustomerApi {
         customer(customerId);
         commands.send(customerId, commandId, body);
         return json(202, Json.MAPPER.createObjectNode().put("commandId", commandId));
+    }
+
+    /**
+     * Merges {@code from} into the customer in the path (design.md "The customer API"). 200 with the survivor, also
+     * when this merge was done before (nothing is written again, nothing announced again); 409 for a self-merge, a
+     * survivor that was merged away (naming where it went), a {@code from} merged into someone else, or more
+     * identities than one transaction repoints.
+     */
+    private APIGatewayV2HTTPResponse merge(String customerId, WebhookRequest request) {
+        JsonNode body = jsonObject(request);
+        JsonNode from = body.get("from");
+        if (from == null || !from.isTextual() || !CUSTOMER_ID.matcher(from.asText().toLowerCase(Locale.ROOT)).matches()) {
+            throw ApiProblem.badRequest("the body needs \"from\": the id (a UUID) of the customer to merge into this one");
+        }
+        String fromId = from.asText().toLowerCase(Locale.ROOT);
+        if (fromId.equals(customerId)) {
+            throw ApiProblem.mergeConflict("a customer cannot be merged into itself", null);
+        }
+        CustomerDirectory.MergeOutcome outcome = directory.merge(customerId, fromId, clock.instant());
+        if (outcome instanceof CustomerDirectory.MergeOutcome.Merged merged) {
+            return json(200, customerJson(merged.survivor()));
+        }
+        if (outcome instanceof CustomerDirectory.MergeOutcome.Unknown unknown) {
+            throw ApiProblem.notFound("no customer " + unknown.customerId());
+        }
+        if (outcome instanceof CustomerDirectory.MergeOutcome.SurvivorMergedAway away) {
+            throw ApiProblem.mergeConflict("customer " + customerId + " was merged into " + away.into()
+                    + "; merge into that one", away.into());
+        }
+        if (outcome instanceof CustomerDirectory.MergeOutcome.AlreadyMerged already) {
+            throw ApiProblem.mergeConflict("customer " + fromId + " was merged into " + already.into() + " already",
+                    already.into());
+        }
+        CustomerDirectory.MergeOutcome.TooManyIdentities tooMany = (CustomerDirectory.MergeOutcome.TooManyIdentities) outcome;
+        throw ApiProblem.mergeConflict("too many identities to merge in one step: " + tooMany.identities()
+                + " identities and earlier merges to repoint, at most " + tooMany.max(), null);
     }
 
     private String openApi() {
@@ -352,6 +400,9 @@ class CustomerApi {
         }
         if (customer.source() != null) {
             node.put("source", customer.source());
+        }
+        if (!customer.merged().isEmpty()) {
+            customer.merged().forEach(node.putArray("merged")::add);
         }
         return node;
     }

@@ -22,8 +22,11 @@ class TimelineCursor {
     static final String KEY = "SWITCHBOARD_CURSOR_KEY";
     /** Only ever used where no secret is configured at all: the local cloud. */
     static final String DEVELOPMENT_KEY = "switchboard-local-development-cursor-key";
-    /** Far above any cursor this issues (a time key is about 100 characters); refuses junk before decoding it. */
-    static final int MAX_CHARS = 1024;
+    /**
+     * Refuses junk before decoding it. A time key is about 100 characters; a survivor's cursor holds one per merged
+     * customer, so this fits a customer and some 20 merged ones.
+     */
+    static final int MAX_CHARS = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(TimelineCursor.class);
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 

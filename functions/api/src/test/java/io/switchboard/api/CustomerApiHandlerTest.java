@@ -139,6 +139,32 @@ class CustomerApiHandlerTest {
         assertTrue(openApi.getBody().startsWith("openapi: 3.1"), "served from the jar");
     }
 
+    @Test
+    void mergeAnswersTheSurvivor_aRepeatIs200_theMergedIdResolves_andRefusalsAre409Or404Or400() {
+        Customer bob = directory.resolve(Identity.email("bob@example.com"), "Bob", "/test/1",
+                Instant.parse("2026-01-05T09:00:00Z")).customer();
+        log.append(bob, ConversationEntry.builder(Channel.EMAIL, "b0").source("/test/1")
+                .occurredAt(Instant.parse("2026-01-05T10:00:02.500Z")).text("bob's").build());
+        String from = "{\"from\":\"" + bob.id() + "\"}";
+        JsonNode survivor = body(call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), from, 200));
+        assertEquals(ann.id(), survivor.path("id").asText());
+        assertEquals(bob.id(), survivor.path("merged").get(0).asText());
+        assertEquals(survivor, body(call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), from, 200)));
+        assertEquals(survivor, body(call("GET /v1/customers/{id}", bob.id(), Map.of(), null, 200)));
+
+        List<String> texts = new ArrayList<>();
+        body(call("GET /v1/customers/{id}/timeline", bob.id(), Map.of(), null, 200)).path("entries")
+                .forEach(entry -> texts.add(entry.path("text").asText()));
+        assertEquals(List.of("message 4", "message 3", "bob's", "message 2", "message 1", "message 0"), texts);
+
+        call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":\"" + ann.id() + "\"}", 409);
+        assertEquals(ann.id(), body(call("POST /v1/customers/{id}/merge", bob.id(), Map.of(),
+                "{\"from\":\"" + ann.id() + "\"}", 409)).path("mergedInto").asText());
+        call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":\"" + java.util.UUID.randomUUID() + "\"}", 404);
+        call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":1}", 400);
+        call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "nope", 400);
+    }
+
     private APIGatewayV2HTTPResponse call(String route, String id, Map<String, String> query, String body, int status) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event(route, id, query, body), null);
         assertEquals(status, response.getStatusCode(), route + " " + query + " " + body + " -> " + response.getBody());

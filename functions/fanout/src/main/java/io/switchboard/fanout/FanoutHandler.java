@@ -217,6 +217,12 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
     private List<CloudEvent> eventsOf(DynamodbEvent.DynamodbStreamRecord record, Map<String, Optional<Customer>> customers) {
         LogChange change = LogItems.changeOf(StreamImages.toSdk(record.getDynamodb().getOldImage()),
                 StreamImages.toSdk(record.getDynamodb().getNewImage()));
+        if (change instanceof LogChange.CustomerMerged merged) {
+            // Read fresh, not from the batch's cache: the survivor's record of this very merge is what it announces.
+            Customer survivor = directory.get(merged.survivorId()).orElseThrow(() ->
+                    new IllegalStateException("merge into unknown customer " + merged.survivorId()));
+            return ChangeEvents.of(change, survivor).stream().map(EventSizes::fit).toList();
+        }
         if (!(change instanceof LogChange.EntryChanged entry)) {
             return ChangeEvents.of(change, null).stream().map(EventSizes::fit).toList();
         }

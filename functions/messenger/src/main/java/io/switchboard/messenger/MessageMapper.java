@@ -46,6 +46,11 @@ final class MessageMapper {
             return;
         }
 
+        if (event.echo() && String.valueOf(text(message, "metadata")).startsWith(MessengerSender.REPLY_METADATA_PREFIX)) {
+            // The echo of a reply this system sent: the outbound function records that reply itself (with its
+            // command id), so the echo, which may come back before the send call returns, adds nothing.
+            return;
+        }
         ConversationEntry.Builder entry = event.entry(mid, at).direction(direction);
         String text = text(message, "text");
         entry.text(text);

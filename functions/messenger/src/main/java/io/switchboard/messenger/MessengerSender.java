@@ -138,6 +138,13 @@ public class MessengerSender implements ReplySender {
                 MessengerSender::messageId);
     }
 
+    /**
+     * What a reply's {@code message.metadata} starts with: Messenger delivers the metadata back in the message echo,
+     * which tells the echo of our own reply from a message the page sent some other way.
+     * https://developers.facebook.com/docs/messenger-platform/reference/send-api/
+     */
+    static final String REPLY_METADATA_PREFIX = "switchboard-reply:";
+
     /** The Send API request. Text and an attachment are two messages on Messenger: one per request. */
     static Map<String, Object> body(OutboundMessage message) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -153,15 +160,20 @@ public class MessengerSender implements ReplySender {
             throw new IllegalArgumentException("the Send API takes text or one attachment per message: "
                     + "send each as its own command");
         }
+        Map<String, Object> content = new LinkedHashMap<>();
         if (hasText) {
-            body.put("message", Map.of("text", message.text()));
+            content.put("text", message.text());
         } else if (!message.attachments().isEmpty()) {
             Attachment attachment = message.attachments().get(0);
-            body.put("message", Map.of("attachment", Map.of("type", attachmentType(attachment),
-                    "payload", Map.of("url", attachment.url(), "is_reusable", true))));
+            content.put("attachment", Map.of("type", attachmentType(attachment),
+                    "payload", Map.of("url", attachment.url(), "is_reusable", true)));
         } else {
             throw new IllegalArgumentException("the message has no text and no attachment");
         }
+        if (message.channel() == Channel.MESSENGER) {
+            content.put("metadata", REPLY_METADATA_PREFIX + message.commandId());
+        }
+        body.put("message", content);
         if (message.replyTo() != null) {
             body.put("reply_to", Map.of("mid", message.replyTo().providerMessageId()));
         }

@@ -159,6 +159,14 @@ class MessengerPayloadParserTest {
         }
 
         @Test
+        void givenTheEchoOfAReplyThisSystemSent_whenParsed_thenNothingIsLogged_theOutboundFunctionRecordsIt() {
+            // when
+            List<Interaction> parsed = parser.parse(Platform.MESSENGER, Fixtures.messenger("echo_of_own_reply.json"));
+            // then
+            assertTrue(parsed.isEmpty(), parsed.toString());
+        }
+
+        @Test
         void templateEchoInStandby_keepsTheTemplatePayload() {
             // when
             Interaction.LogEntry logged = onlyLogEntry(Platform.MESSENGER, Fixtures.messenger("echo_template.json"));

@@ -82,6 +82,9 @@ final class StatusWebhooks {
         if (sentMessage.get("text") != null) {
             echo.put("text", sentMessage.get("text"));
         }
+        if (sentMessage.get("metadata") != null) {
+            echo.put("metadata", sentMessage.get("metadata"));
+        }
         if (sentMessage.get("attachment") instanceof Map<?, ?> attachment) {
             echo.put("attachments", List.of(Map.of("type", attachment.get("type"), "payload",
                     Map.of("url", ((Map<?, ?>) attachment.get("payload")).get("url")))));

@@ -39,8 +39,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <p>First contact claims the identity with {@code attribute_not_exists} in the same transaction that
  * creates the customer record, so racing deliveries create exactly one customer: the losers' transactions
- * are cancelled, and they re-read and use the winner. An identity, once claimed, never points elsewhere, so
- * a warm container caches identity to customer id and saves a read per webhook.
+ * are cancelled, and they re-read and use the winner. An identity, once claimed, points at that customer or, after
+ * a merge, at the survivor; a warm container caches identity to customer id and saves a read per webhook, and a
+ * cached id of a merged customer still works because {@link #get} follows the merge to the survivor.
  */
 @Singleton
 @Secondary
@@ -50,6 +51,10 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
     static final String CUSTOMER_ID = "customerId";
     static final String CREATED_AT = "createdAt";
     private static final int CACHE_SIZE = 10_000;
+    /** How many merges a customer id is followed through before it is called a fault. */
+    static final int MAX_MERGE_HOPS = 10;
+    /** DynamoDB's limit of items in one TransactWriteItems. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
 
     private final DynamoDbClient dynamoDb;
     private final Settings settings;
@@ -225,7 +230,8 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
         Map<String, Customer> found = new HashMap<>();
         for (Map<String, AttributeValue> item : BatchReads.get(dynamoDb, logTable(), keys)) {
             Customer customer = LogItems.customerFrom(item);
-            found.put(customer.id(), customer);
+            // A merged-away customer is answered with its survivor, as get() does (rare: one more read each).
+            found.put(customer.id(), customer.mergedInto() == null ? customer : get(customer.id()).orElse(customer));
         }
         return found;
     }
@@ -237,13 +243,137 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Optional<Customer> get(String customerId) {
+        Optional<Customer> customer = record(customerId);
+        // A merge only ever points a customer that is not merged at one that is not merged either (both conditions
+        // hold in its transaction), so a chain cannot loop; the bound guards against a hand-edited table.
+        for (int hops = 0; customer.isPresent() && customer.get().mergedInto() != null; hops++) {
+            if (hops == MAX_MERGE_HOPS) {
+                throw new IllegalStateException("customer " + customerId + " is merged more than "
+                        + MAX_MERGE_HOPS + " times over");
+            }
+            customer = record(customer.get().mergedInto());
+        }
+        return customer;
+    }
+
+    /** The customer record as stored, merged or not. */
+    private Optional<Customer> record(String customerId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(logTable())
                 .key(LogItems.key(customerId, LogItems.CUSTOMER_SK)).consistentRead(true).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LogItems.customerFrom(item));
     }
 
+    /**
+     * One TransactWriteItems: the other record gains mergedInto, the survivor gains its identities and its id (and
+     * those merged into it before, whose records point on at the survivor), and each of its identity items points at
+     * the survivor. Every part is
+     * conditioned on what was read, so a racing merge, link or first contact cancels it and it is decided again.
+     * Nothing is copied: the survivor's timeline reads the other's partition. A webhook that resolved the other
+     * customer just before the merge appends to the other's partition, which the survivor's timeline reads too.
+     */
     @Override
-    public String link(Customer customer, Identity added, Instant at) {
+    public MergeOutcome merge(String survivorId, String fromId, Instant at) {
+        if (survivorId.equals(fromId)) {
+            throw new IllegalArgumentException("a customer cannot be merged into itself");
+        }
+        for (int attempt = 1; ; attempt++) {
+            Optional<Customer> survivorRecord = record(survivorId);
+            Optional<Customer> fromRecord = record(fromId);
+            if (survivorRecord.isEmpty()) {
+                return new MergeOutcome.Unknown(survivorId);
+            }
+            if (fromRecord.isEmpty()) {
+                return new MergeOutcome.Unknown(fromId);
+            }
+            Customer survivor = survivorRecord.get();
+            Customer from = fromRecord.get();
+            if (survivorId.equals(from.mergedInto())) {
+                return new MergeOutcome.Merged(get(survivorId).orElse(survivor), false);
+            }
+            if (survivor.mergedInto() != null) {
+                return new MergeOutcome.SurvivorMergedAway(get(survivorId).map(Customer::id).orElse(survivor.mergedInto()));
+            }
+            if (from.mergedInto() != null) {
+                return new MergeOutcome.AlreadyMerged(from.mergedInto());
+            }
+            int moved = from.identities().size() + from.merged().size();
+            if (2 + moved > MAX_TRANSACTION_ITEMS) {
+                return new MergeOutcome.TooManyIdentities(moved, MAX_TRANSACTION_ITEMS - 2);
+            }
+            List<String> mergedIds = new java.util.ArrayList<>();
+            mergedIds.add(fromId);
+            mergedIds.addAll(from.merged());
+            try {
+                dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder()
+                        .transactItems(mergeWrites(survivor, from, mergedIds, at)).build());
+            } catch (TransactionCanceledException cancelled) {
+                // A condition failed (the records changed since read) or another transaction holds an item: read
+                // again and decide again.
+                Transactions.pauseOrGiveUp(attempt, "customer merge");
+                continue;
+            }
+            from.identities().forEach(key -> customerIdByIdentity.put(key, survivorId));
+            List<String> identities = new java.util.ArrayList<>(survivor.identities());
+            identities.addAll(from.identities());
+            List<String> merged = new java.util.ArrayList<>(survivor.merged());
+            merged.addAll(mergedIds);
+            return new MergeOutcome.Merged(new Customer(survivor.id(), survivor.displayName(), identities,
+                    survivor.createdAt(), survivor.source(), survivor.openConversation(), null, merged), true);
+        }
+    }
+
+    private List<TransactWriteItem> mergeWrites(Customer survivor, Customer from, List<String> mergedIds, Instant at) {
+        List<TransactWriteItem> writes = new java.util.ArrayList<>();
+        Map<String, String> names = Map.of("#sk", LogItems.SK, "#mergedInto", LogItems.MERGED_INTO,
+                "#mergedAt", LogItems.MERGED_AT, "#identities", LogItems.IDENTITIES);
+        writes.add(TransactWriteItem.builder().update(Update.builder().tableName(logTable())
+                .key(LogItems.key(from.id(), LogItems.CUSTOMER_SK))
+                .updateExpression("SET #mergedInto = :survivor, #mergedAt = :at")
+                // Its identities as read: an identity linked meanwhile would otherwise stay behind.
+                .conditionExpression("attribute_exists(#sk) AND attribute_not_exists(#mergedInto)"
+                        + " AND size(#identities) = :count")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(Map.of(":survivor", LogItems.s(survivor.id()),
+                        ":at", LogItems.s(LogItems.time(at)), ":count", LogItems.n(from.identities().size())))
+                .build()).build());
+        writes.add(TransactWriteItem.builder().update(Update.builder().tableName(logTable())
+                .key(LogItems.key(survivor.id(), LogItems.CUSTOMER_SK))
+                .updateExpression("SET #identities = list_append(#identities, :identities),"
+                        + " #merged = list_append(if_not_exists(#merged, :none), :merged)")
+                .conditionExpression("attribute_exists(#sk) AND attribute_not_exists(#mergedInto)")
+                .expressionAttributeNames(Map.of("#sk", LogItems.SK, "#mergedInto", LogItems.MERGED_INTO,
+                        "#identities", LogItems.IDENTITIES, "#merged", LogItems.MERGED))
+                .expressionAttributeValues(Map.of(
+                        ":identities", AttributeValue.fromL(from.identities().stream().map(LogItems::s).toList()),
+                        ":merged", AttributeValue.fromL(mergedIds.stream().map(LogItems::s).toList()),
+                        ":none", AttributeValue.fromL(List.of())))
+                .build()).build());
+        // Customers merged into the other one before point on at the survivor directly, so that no chain of merges
+        // ever grows past one hop (get() follows at most MAX_MERGE_HOPS).
+        for (String earlier : from.merged()) {
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(logTable())
+                    .key(LogItems.key(earlier, LogItems.CUSTOMER_SK))
+                    .updateExpression("SET #mergedInto = :survivor")
+                    .conditionExpression("#mergedInto = :from")
+                    .expressionAttributeNames(Map.of("#mergedInto", LogItems.MERGED_INTO))
+                    .expressionAttributeValues(Map.of(":survivor", LogItems.s(survivor.id()), ":from", LogItems.s(from.id())))
+                    .build()).build());
+        }
+        for (String identity : from.identities()) {
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(customersTable())
+                    .key(Map.of(IDENTITY, LogItems.s(identity)))
+                    .updateExpression("SET #customerId = :survivor")
+                    .conditionExpression("#customerId = :from")
+                    .expressionAttributeNames(Map.of("#customerId", CUSTOMER_ID))
+                    .expressionAttributeValues(Map.of(":survivor", LogItems.s(survivor.id()), ":from", LogItems.s(from.id())))
+                    .build()).build());
+        }
+        return writes;
+    }
+
+    @Override
+    public String link(Customer target, Identity added, Instant at) {
+        Customer customer = target;
         if (customer.identities().contains(added.key())) {
             return customer.id();
         }
@@ -257,8 +387,10 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                         TransactWriteItem.builder().update(Update.builder().tableName(logTable())
                                 .key(LogItems.key(customer.id(), LogItems.CUSTOMER_SK))
                                 .updateExpression("SET #identities = list_append(#identities, :added)")
-                                .conditionExpression("attribute_exists(#sk)")
-                                .expressionAttributeNames(Map.of("#identities", LogItems.IDENTITIES, "#sk", LogItems.SK))
+                                // Not onto a customer merged away meanwhile: the identity goes to its survivor.
+                                .conditionExpression("attribute_exists(#sk) AND attribute_not_exists(#mergedInto)")
+                                .expressionAttributeNames(Map.of("#identities", LogItems.IDENTITIES, "#sk", LogItems.SK,
+                                        "#mergedInto", LogItems.MERGED_INTO))
                                 .expressionAttributeValues(Map.of(":added",
                                         AttributeValue.fromL(List.of(LogItems.s(added.key())))))
                                 .build()).build()
@@ -267,7 +399,10 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 return customer.id();
             } catch (TransactionCanceledException cancelled) {
                 if (Transactions.conditionFailed(cancelled, 0)) {
-                    return customerIdOf(added).orElseThrow();
+                    return customerIdOf(added).flatMap(this::get).map(Customer::id).orElseThrow();
+                }
+                if (Transactions.conditionFailed(cancelled, 1)) {
+                    customer = get(customer.id()).orElse(customer);
                 }
                 Transactions.pauseOrGiveUp(attempt, "identity link");
             }
@@ -301,8 +436,7 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                     .expressionAttributeNames(Map.of("#name", LogItems.DISPLAY_NAME, "#sk", LogItems.SK))
                     .expressionAttributeValues(Map.of(":name", LogItems.s(profileName.trim())))
                     .build());
-            return new Customer(customer.id(), profileName.trim(), customer.identities(), customer.createdAt(),
-                    customer.source(), customer.openConversation());
+            return customer.withDisplayName(profileName.trim());
         } catch (ConditionalCheckFailedException nameSetMeanwhile) {
             return get(customer.id()).orElse(customer);
         }

@@ -30,7 +30,8 @@ public final class ChangeEvents {
 
     /**
      * @param change   the stored change
-     * @param customer the customer the entry belongs to (its current record); unused for a created customer
+     * @param customer the customer the entry belongs to (its current record); for a merge, the survivor as it
+     *                 resolves now; unused for a created customer
      */
     public static List<CloudEvent> of(LogChange change, Customer customer) {
         return of(change, customer, customerId -> List.of());
@@ -48,6 +49,16 @@ public final class ChangeEvents {
             events.add(CloudEvent.of(id(record.id(), EventTypes.CUSTOMER_CREATED), record.source(),
                     EventTypes.CUSTOMER_CREATED, record.id(), Times.rfc3339(record.createdAt()),
                     Map.of("customer", customerData(record))));
+            return events;
+        }
+        if (change instanceof LogChange.CustomerMerged merged) {
+            // The id derives from the pair as recorded, so a replayed stream record repeats it; the survivor shown
+            // is where the merged id resolves now (after a later merge of the survivor, that later survivor).
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("survivor", customerData(customer));
+            data.put("merged", merged.mergedId());
+            events.add(CloudEvent.of(id(merged.mergedId(), merged.survivorId(), EventTypes.CUSTOMER_MERGED), "/api",
+                    EventTypes.CUSTOMER_MERGED, customer.id(), Times.rfc3339(merged.at()), data));
             return events;
         }
         if (change instanceof LogChange.CommandRejected rejected) {

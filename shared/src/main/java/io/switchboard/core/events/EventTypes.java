@@ -4,6 +4,8 @@ package io.switchboard.core.events;
 public final class EventTypes {
 
     public static final String CUSTOMER_CREATED = "switchboard.customer.created";
+    /** A customer was merged into another (data: survivor, merged); the subject is the survivor. */
+    public static final String CUSTOMER_MERGED = "switchboard.customer.merged";
     public static final String CONVERSATION_OPENED = "switchboard.conversation.opened";
     public static final String MESSAGE_RECEIVED = "switchboard.message.received";
     public static final String MESSAGE_SENT = "switchboard.message.sent";

@@ -192,7 +192,16 @@ public class DynamoDbConversationLog implements ConversationLog {
     public AmendOutcome amend(Customer customer, Channel channel, String providerMessageId, String text,
                               Map<String, Object> details, Instant at) {
         String entryId = ConversationEntry.idFor(channel, providerMessageId);
-        Optional<ConversationEntry> current = find(customer.id(), entryId);
+        // An entry stored before a merge stays in the merged customer's partition: look there too.
+        String partition = null;
+        Optional<ConversationEntry> current = Optional.empty();
+        for (String candidate : customer.timelinePartitions()) {
+            current = find(candidate, entryId);
+            if (current.isPresent()) {
+                partition = candidate;
+                break;
+            }
+        }
         if (current.isEmpty()) {
             return AmendOutcome.MISSING;
         }
@@ -209,7 +218,7 @@ public class DynamoDbConversationLog implements ConversationLog {
             update.set(LogItems.TEXT, LogItems.s(newText));
         }
         dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
-                .key(LogItems.key(customer.id(), LogItems.entrySk(entryId)))
+                .key(LogItems.key(partition, LogItems.entrySk(entryId)))
                 .updateExpression(update.update())
                 .conditionExpression("attribute_exists(" + update.name(LogItems.SK) + ")")
                 .expressionAttributeNames(update.names())
@@ -221,22 +230,15 @@ public class DynamoDbConversationLog implements ConversationLog {
     @Override
     public StatusOutcome applyStatus(Customer customer, StatusChange change) {
         for (int attempt = 1; ; attempt++) {
-            Expressions update = new Expressions()
-                    .set(LogItems.STATUS, LogItems.s(change.status().wireName()))
-                    .set(LogItems.STATUS_RANK, LogItems.n(change.status().rank()))
-                    .set(LogItems.STATUS_AT, LogItems.s(LogItems.time(change.at())));
-            if (!change.error().isEmpty()) {
-                update.set(LogItems.STATUS_ERROR, LogItems.s(Json.write(change.error())));
+            // A message stored before a merge stays in the merged customer's partition: its statuses go there.
+            for (String merged : customer.merged()) {
+                Optional<StatusOutcome> applied = applyStatusIn(merged, change);
+                if (applied.isPresent()) {
+                    return applied.get();
+                }
             }
-            String condition = "attribute_exists(" + update.name(LogItems.SK) + ") AND (attribute_not_exists("
-                    + update.name(LogItems.STATUS_RANK) + ") OR " + update.name(LogItems.STATUS_RANK) + " < :statusRank)";
             try {
-                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
-                        .key(LogItems.key(customer.id(), LogItems.entrySk(change.entryId())))
-                        .updateExpression(update.update())
-                        .conditionExpression(condition)
-                        .expressionAttributeNames(update.names())
-                        .expressionAttributeValues(update.values())
+                dynamoDb.updateItem(statusUpdate(customer.id(), change)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                         .build());
                 return StatusOutcome.APPLIED;
@@ -263,6 +265,38 @@ public class DynamoDbConversationLog implements ConversationLog {
             }
             // Created meanwhile by the message itself or another status: apply the status to it.
             Transactions.pauseOrGiveUp(attempt, "status update");
+        }
+    }
+
+    /** The status onto the entry in this partition, only forward (a lower rank), only if the entry exists. */
+    private UpdateItemRequest.Builder statusUpdate(String partition, StatusChange change) {
+        Expressions update = new Expressions()
+                .set(LogItems.STATUS, LogItems.s(change.status().wireName()))
+                .set(LogItems.STATUS_RANK, LogItems.n(change.status().rank()))
+                .set(LogItems.STATUS_AT, LogItems.s(LogItems.time(change.at())));
+        if (!change.error().isEmpty()) {
+            update.set(LogItems.STATUS_ERROR, LogItems.s(Json.write(change.error())));
+        }
+        String condition = "attribute_exists(" + update.name(LogItems.SK) + ") AND (attribute_not_exists("
+                + update.name(LogItems.STATUS_RANK) + ") OR " + update.name(LogItems.STATUS_RANK) + " < :statusRank)";
+        return UpdateItemRequest.builder().tableName(table())
+                .key(LogItems.key(partition, LogItems.entrySk(change.entryId())))
+                .updateExpression(update.update())
+                .conditionExpression(condition)
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values());
+    }
+
+    /** APPLIED or STALE when the partition holds the entry, empty when it does not. */
+    private Optional<StatusOutcome> applyStatusIn(String partition, StatusChange change) {
+        if (find(partition, change.entryId()).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            dynamoDb.updateItem(statusUpdate(partition, change).build());
+            return Optional.of(StatusOutcome.APPLIED);
+        } catch (ConditionalCheckFailedException notForward) {
+            return Optional.of(StatusOutcome.STALE);
         }
     }
 

@@ -19,6 +19,20 @@ public sealed interface LogChange {
         }
     }
 
+    /**
+     * A customer was merged into another: its record gained {@code mergedInto}.
+     *
+     * @param mergedId   the customer merged away
+     * @param survivorId the customer it was merged into (as recorded; it may have been merged on since)
+     */
+    record CustomerMerged(String mergedId, String survivorId, Instant at) implements LogChange {
+        public CustomerMerged {
+            Objects.requireNonNull(mergedId, "mergedId");
+            Objects.requireNonNull(survivorId, "survivorId");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
     /** An entry was inserted ({@code before} null) or changed. */
     record EntryChanged(String customerId, LoggedEntry before, LoggedEntry after) implements LogChange {
         public EntryChanged {

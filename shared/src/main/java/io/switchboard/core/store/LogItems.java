@@ -45,6 +45,11 @@ public final class LogItems {
     public static final String SOURCE = "source";
     public static final String CONVERSATION_ID = "conversationId";
     public static final String LAST_ACTIVITY_AT = "lastActivityAt";
+    /** On a merged customer: the survivor's id, and when it was merged. */
+    public static final String MERGED_INTO = "mergedInto";
+    public static final String MERGED_AT = "mergedAt";
+    /** On a survivor: every customer id merged into it, chains flattened. */
+    public static final String MERGED = "merged";
 
     // entry
     public static final String ENTRY_ID = "entryId";
@@ -138,8 +143,13 @@ public final class LogItems {
         String lastActivity = string(item, LAST_ACTIVITY_AT);
         OpenConversation open = conversationId == null || lastActivity == null
                 ? null : new OpenConversation(conversationId, Instant.parse(lastActivity));
+        List<String> merged = new ArrayList<>();
+        AttributeValue mergedList = item.get(MERGED);
+        if (mergedList != null && mergedList.hasL()) {
+            mergedList.l().forEach(value -> merged.add(value.s()));
+        }
         return new Customer(string(item, CUSTOMER_ID), string(item, DISPLAY_NAME), identities,
-                instant(item, CREATED_AT), string(item, SOURCE), open);
+                instant(item, CREATED_AT), string(item, SOURCE), open, string(item, MERGED_INTO), merged);
     }
 
     /** Every attribute of an entry except its key, for an upsert. Absent values are left out. */
@@ -199,7 +209,14 @@ public final class LogItems {
         }
         boolean inserted = oldImage == null || oldImage.isEmpty();
         if (isCustomer(newImage)) {
-            return inserted ? new LogChange.CustomerCreated(customerFrom(newImage)) : new LogChange.Unannounced();
+            if (inserted) {
+                return new LogChange.CustomerCreated(customerFrom(newImage));
+            }
+            // A merge sets mergedInto once (conditioned on its absence), so this is the merge's own write.
+            String survivor = string(newImage, MERGED_INTO);
+            return survivor != null && string(oldImage, MERGED_INTO) == null
+                    ? new LogChange.CustomerMerged(string(newImage, CUSTOMER_ID), survivor, instant(newImage, MERGED_AT))
+                    : new LogChange.Unannounced();
         }
         if (isRejectedCommand(newImage)) {
             return isRejectedCommand(oldImage) ? new LogChange.Unannounced()

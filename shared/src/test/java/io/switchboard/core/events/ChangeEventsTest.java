@@ -32,6 +32,29 @@ class ChangeEventsTest {
     }
 
     @Test
+    void customerRecordGainingMergedInto_announcesCustomerMergedOnce_withTheSurvivorAsSubject() {
+        Customer merged = new Customer("cust-2", null, List.of("email:ann@example.com"), AT, "/email/1", null);
+        Map<String, AttributeValue> before = new HashMap<>(LogItems.customerItem(merged));
+        Map<String, AttributeValue> after = new HashMap<>(before);
+        after.put(LogItems.MERGED_INTO, AttributeValue.fromS("cust-1"));
+        after.put(LogItems.MERGED_AT, AttributeValue.fromS("2026-11-20T11:00:00.000Z"));
+        Customer survivor = new Customer("cust-1", "Ann", List.of("phone:+14155550100", "email:ann@example.com"), AT,
+                "/whatsapp/1", null, null, List.of("cust-2"));
+
+        var events = ChangeEvents.of(LogItems.changeOf(before, after), survivor);
+        assertEquals(List.of(EventTypes.CUSTOMER_MERGED), types(events));
+        assertEquals("cust-1", events.get(0).subject());
+        assertEquals("/api", events.get(0).source());
+        assertEquals("cust-2", events.get(0).data().get("merged"));
+        assertEquals("cust-1", ((Map<?, ?>) events.get(0).data().get("survivor")).get("id"));
+        assertEquals(events, ChangeEvents.of(LogItems.changeOf(before, after), survivor), "a replay has the same id");
+        assertTrue(ChangeEvents.of(LogItems.changeOf(after, after), survivor).isEmpty(), "later writes: nothing");
+        assertEquals("cust-1", LogItems.customerFrom(after).mergedInto());
+        after.put(LogItems.MERGED, AttributeValue.fromL(List.of(AttributeValue.fromS("cust-0"))));
+        assertEquals(List.of("cust-0"), LogItems.customerFrom(after).merged());
+    }
+
+    @Test
     void insertedEntryOpeningConversation_announcesOpenedThenReceived() {
         var events = ChangeEvents.of(LogItems.changeOf(null, entryItem(inbound().inConversation("conv-1", true), null)), customer);
 

@@ -9,6 +9,7 @@ import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.StatusChange;
+import io.switchboard.core.store.LogItems;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -105,7 +106,7 @@ public class InMemoryConversationLog implements ConversationLog {
         all.sort(Comparator.comparing(ConversationEntry::occurredAt).thenComparing(ConversationEntry::id).reversed());
         int start = 0;
         if (after != null) {
-            while (start < all.size() && !all.get(start).id().equals(after)) {
+            while (start < all.size() && !LogItems.timeKey(all.get(start).occurredAt(), all.get(start).id()).equals(after)) {
                 start++;
             }
             start++;
@@ -115,7 +116,8 @@ public class InMemoryConversationLog implements ConversationLog {
                 .filter(entry -> channel == null || entry.channel() == channel)
                 .map(io.switchboard.core.log.LogChange.LoggedEntry::of).toList();
         boolean more = start + limit < all.size();
-        return new TimelinePage(entries, more ? looked.get(looked.size() - 1).id() : null);
+        ConversationEntry last = more ? looked.get(looked.size() - 1) : null;
+        return new TimelinePage(entries, last == null ? null : LogItems.timeKey(last.occurredAt(), last.id()));
     }
 
     @Override

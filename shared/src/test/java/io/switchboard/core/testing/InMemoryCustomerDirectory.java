@@ -38,12 +38,51 @@ public class InMemoryCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Optional<Customer> find(Identity identity) {
-        return Optional.ofNullable(customerIdByIdentity.get(identity.key())).map(customers::get);
+        return Optional.ofNullable(customerIdByIdentity.get(identity.key())).flatMap(this::get);
     }
 
     @Override
     public Optional<Customer> get(String customerId) {
-        return Optional.ofNullable(customers.get(customerId));
+        Customer customer = customers.get(customerId);
+        while (customer != null && customer.mergedInto() != null) {
+            customer = customers.get(customer.mergedInto());
+        }
+        return Optional.ofNullable(customer);
+    }
+
+    @Override
+    public synchronized MergeOutcome merge(String survivorId, String fromId, Instant at) {
+        Customer survivor = customers.get(survivorId);
+        Customer from = customers.get(fromId);
+        if (survivor == null || from == null) {
+            return new MergeOutcome.Unknown(survivor == null ? survivorId : fromId);
+        }
+        if (survivorId.equals(from.mergedInto())) {
+            return new MergeOutcome.Merged(get(survivorId).orElseThrow(), false);
+        }
+        if (survivor.mergedInto() != null) {
+            return new MergeOutcome.SurvivorMergedAway(get(survivorId).orElseThrow().id());
+        }
+        if (from.mergedInto() != null) {
+            return new MergeOutcome.AlreadyMerged(from.mergedInto());
+        }
+        List<String> identities = new ArrayList<>(survivor.identities());
+        identities.addAll(from.identities());
+        List<String> merged = new ArrayList<>(survivor.merged());
+        merged.add(fromId);
+        merged.addAll(from.merged());
+        Customer survived = new Customer(survivorId, survivor.displayName(), identities, survivor.createdAt(),
+                survivor.source(), survivor.openConversation(), null, merged);
+        customers.put(survivorId, survived);
+        customers.put(fromId, new Customer(fromId, from.displayName(), from.identities(), from.createdAt(),
+                from.source(), from.openConversation(), survivorId, from.merged()));
+        from.identities().forEach(identity -> customerIdByIdentity.put(identity, survivorId));
+        for (String earlier : from.merged()) {
+            Customer record = customers.get(earlier);
+            customers.put(earlier, new Customer(earlier, record.displayName(), record.identities(), record.createdAt(),
+                    record.source(), record.openConversation(), survivorId, record.merged()));
+        }
+        return new MergeOutcome.Merged(survived, true);
     }
 
     @Override
