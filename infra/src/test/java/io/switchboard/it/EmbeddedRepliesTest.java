@@ -40,8 +40,8 @@ class EmbeddedRepliesTest {
             "MESSENGER_PAGE_ACCESS_TOKEN", PAGE_TOKEN,
             "TWILIO_ACCOUNT_SID", TwilioWebhooks.ACCOUNT_SID,
             "SUPPORT_EMAIL_ADDRESS", "support@support.example.net",
-            // A hung provider is given up on quickly here; its outcome is unknown either way.
-            "SEND_TIMEOUT_SECONDS", "3",
+            // A hung provider is given up on after 10 s here (the default); generous for a loaded machine.
+            "SEND_TIMEOUT_SECONDS", "10",
             "SEND_RETRY_FIRST_MS", "50");
 
     private static PipelineCloud cloud;
