@@ -70,6 +70,17 @@ public final class HttpGateway implements AutoCloseable {
      */
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
+    /**
+     * The JDK server leaves Nagle's algorithm on: every small response then waits for the client's delayed ACK (about
+     * 40 ms a request on one connection). The property is read once, when the first JDK HTTP server of the JVM
+     * starts, so every server here (the gateway, the provider stand-ins) calls this before creating one.
+     */
+    public static void avoidNagleDelays() {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
+
     public static HttpGateway start(int port, List<LocalFunction> functions) throws IOException {
         List<Binding> bindings = new ArrayList<>();
         for (LocalFunction function : functions) {
@@ -79,11 +90,7 @@ public final class HttpGateway implements AutoCloseable {
         }
         // API Gateway's precedence: literal paths before templated ones, a method before ANY, $default last.
         bindings.sort(Comparator.comparingInt((Binding b) -> specificity(b.route())).reversed());
-        // The JDK server leaves Nagle's algorithm on: every small response then waits for the client's delayed ACK
-        // (about 40 ms a request on one connection). The property is read once, when the server class loads.
-        if (System.getProperty(NO_DELAY) == null) {
-            System.setProperty(NO_DELAY, "true");
-        }
+        avoidNagleDelays();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         AtomicInteger threads = new AtomicInteger();
         // Webhook providers deliver in parallel; tests send bursts. Handlers block on DynamoDB/SQS calls.

@@ -193,6 +193,7 @@ public final class ProviderStandIns implements AutoCloseable {
         for (Provider provider : Provider.values()) {
             standIns.put(provider, new StandIn(provider));
         }
+        io.switchboard.local.HttpGateway.avoidNagleDelays();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
