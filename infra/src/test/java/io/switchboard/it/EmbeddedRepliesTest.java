@@ -78,6 +78,22 @@ class EmbeddedRepliesTest {
         return received(cloud.customerIdOf("phone:+" + waId).orElseThrow());
     }
 
+    /** A new customer's SMS; returns the customer id once its message.received is out. */
+    private static String smsCustomer(String from, String text) {
+        assertEquals(200, cloud.postTwilio("/webhooks/twilio/sms",
+                TwilioWebhooks.sms("SM" + UUID.randomUUID().toString().replace("-", ""), from, text)).statusCode());
+        String customerId = cloud.customerIdOf("phone:" + from).orElseThrow();
+        received(customerId);
+        return customerId;
+    }
+
+    /** The reply failed with this code and a reason in plain words. */
+    private static void assertFailedWith(JsonNode sent, String code) {
+        assertEquals("failed", sent.at("/data/entry/status").asText());
+        assertEquals(code, sent.at("/data/entry/statusError/code").asText());
+        assertFalse(sent.at("/data/entry/statusError/reason").asText().isBlank());
+    }
+
     private static JsonNode received(String customerId) {
         List<JsonNode> events = cloud.awaitEvents(customerId, list -> list.stream()
                 .anyMatch(event -> event.path("type").asText().equals("switchboard.message.received")));
@@ -231,9 +247,7 @@ class EmbeddedRepliesTest {
         sendCommand(command("cmd-wa-late-text", customerId, "whatsapp", "Are you still there?", null), customerId, "cmd-wa-late-text");
         JsonNode failed = awaitSent(customerId, "cmd-wa-late-text");
 
-        assertEquals("failed", failed.at("/data/entry/status").asText());
-        assertEquals("outside_customer_service_window", failed.at("/data/entry/statusError/code").asText());
-        assertFalse(failed.at("/data/entry/statusError/reason").asText().isBlank());
+        assertFailedWith(failed, "outside_customer_service_window");
         assertTrue(requestsTo(standIns().whatsapp(), "14155550104").isEmpty());
 
         sendCommand(command("cmd-wa-late-template", customerId, "whatsapp", null,
@@ -257,9 +271,7 @@ class EmbeddedRepliesTest {
         sendCommand(command("cmd-wa-refused", customerId, "whatsapp", "Hello", null), customerId, "cmd-wa-refused");
         JsonNode failed = awaitSent(customerId, "cmd-wa-refused");
 
-        assertEquals("failed", failed.at("/data/entry/status").asText());
-        assertEquals("131026", failed.at("/data/entry/statusError/code").asText());
-        assertFalse(failed.at("/data/entry/statusError/reason").asText().isBlank());
+        assertFailedWith(failed, "131026");
         assertEquals(1, requestsTo(standIns().whatsapp(), "14155550105").size());
     }
 
@@ -325,10 +337,7 @@ class EmbeddedRepliesTest {
     @Test
     void givenAnSms_whenReplied_thenFromIsTheNumberTheCustomerWroteToAndStatusCallbacksDeliverIt() {
         String from = "+14155550108";
-        assertEquals(200, cloud.postTwilio("/webhooks/twilio/sms",
-                TwilioWebhooks.sms("SM" + UUID.randomUUID().toString().replace("-", ""), from, "Call me back?")).statusCode());
-        String customerId = cloud.customerIdOf("phone:" + from).orElseThrow();
-        received(customerId);
+        String customerId = smsCustomer(from, "Call me back?");
 
         sendCommand(command("cmd-sms-reply", customerId, null, "We will call at 3pm.", null), customerId, "cmd-sms-reply");
         JsonNode sent = awaitSent(customerId, "cmd-sms-reply");
@@ -350,10 +359,7 @@ class EmbeddedRepliesTest {
     @Test
     void givenTwilioRefusesTheNumber_whenReplied_thenFailedWith21211AndAPlainReason() {
         String from = "+14155550111";
-        assertEquals(200, cloud.postTwilio("/webhooks/twilio/sms",
-                TwilioWebhooks.sms("SM" + UUID.randomUUID().toString().replace("-", ""), from, "Hi")).statusCode());
-        String customerId = cloud.customerIdOf("phone:" + from).orElseThrow();
-        received(customerId);
+        String customerId = smsCustomer(from, "Hi");
         // Twilio's documented error answer: https://www.twilio.com/docs/api/errors/21211
         standIns().twilio().failNext(1, 400, "{\"code\": 21211, \"message\": \"The 'To' number " + from
                 + " is not a valid phone number.\", \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}");
@@ -361,9 +367,7 @@ class EmbeddedRepliesTest {
         sendCommand(command("cmd-sms-refused", customerId, "sms", "Hello", null), customerId, "cmd-sms-refused");
         JsonNode failed = awaitSent(customerId, "cmd-sms-refused");
 
-        assertEquals("failed", failed.at("/data/entry/status").asText());
-        assertEquals("21211", failed.at("/data/entry/statusError/code").asText());
-        assertFalse(failed.at("/data/entry/statusError/reason").asText().isBlank());
+        assertFailedWith(failed, "21211");
     }
 
     @Test
