@@ -30,9 +30,11 @@ public class WebhookPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookPipeline.class);
 
     private final InteractionRecorder recorder;
+    private final List<WebhookObserver> observers;
 
-    public WebhookPipeline(InteractionRecorder recorder) {
+    public WebhookPipeline(InteractionRecorder recorder, List<WebhookObserver> observers) {
         this.recorder = recorder;
+        this.observers = List.copyOf(observers);
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, WebhookChannel channel) {
@@ -67,6 +69,9 @@ public class WebhookPipeline {
         } else {
             LOG.info("{} {} {} -> {} {} in {} ms", channel.name(), method, path, status, outcome.verdict, millis);
         }
+        for (WebhookObserver observer : observers) {
+            observer.answered(channel.name(), event, status, outcome.verdict, outcome.summary);
+        }
         return response;
     }
 
@@ -80,6 +85,7 @@ public class WebhookPipeline {
         route.verifier().verify(request);
         List<Interaction> interactions = route.parser().parse(request);
         InteractionRecorder.Summary summary = recorder.record(interactions);
+        outcome.summary = summary;
         outcome.verdict = "stored " + interactions.size() + " interactions: " + summary;
         return route.answer().answer(request, interactions, summary);
     }
@@ -111,5 +117,6 @@ public class WebhookPipeline {
     /** What the log line says happened. */
     private static final class Outcome {
         String verdict = "";
+        InteractionRecorder.Summary summary;
     }
 }
