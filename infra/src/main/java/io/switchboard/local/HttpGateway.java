@@ -53,9 +53,22 @@ public final class HttpGateway implements AutoCloseable {
     record Binding(TemplateModel.HttpRoute route, LocalFunction function) {
     }
 
+    /**
+     * Pages of the local cloud itself (the console, the health endpoint), served beside the template's routes and
+     * told how each routed request went.
+     */
+    public interface LocalPages {
+        /** True when this request was one of its own and has been answered. */
+        boolean serve(HttpExchange exchange, String method, String path) throws IOException;
+
+        /** A routed request was answered: its API Gateway request id, the status and the time it took. */
+        void answered(String requestId, int status, long latencyMillis);
+    }
+
     private final List<Binding> bindings;
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile LocalPages pages;
 
     private HttpGateway(List<Binding> bindings, HttpServer server, ExecutorService executor) {
         this.bindings = bindings;
@@ -110,6 +123,16 @@ public final class HttpGateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Serve these pages too (before the template's routes: their paths are the local cloud's own). */
+    public void localPages(LocalPages pages) {
+        this.pages = pages;
+    }
+
+    /** The function that serves this method and path, if a route matches. */
+    public Optional<LocalFunction> functionFor(String method, String path) {
+        return match(method, path).map(m -> m.binding().function());
+    }
+
     public String baseUrl() {
         return "http://localhost:" + port();
     }
@@ -138,9 +161,14 @@ public final class HttpGateway implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            long arrived = System.nanoTime();
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String rawPath = Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/");
             String path = decodePath(rawPath);
+            LocalPages localPages = pages;
+            if (localPages != null && localPages.serve(exchange, method, path)) {
+                return;
+            }
             Optional<Match> match = match(method, path);
             if (match.isEmpty()) {
                 drain(exchange.getRequestBody());
@@ -163,6 +191,10 @@ public final class HttpGateway implements AutoCloseable {
                 return;
             }
             send(exchange, result);
+            if (localPages != null) {
+                localPages.answered(event.getRequestContext().getRequestId(), exchange.getResponseCode(),
+                        (System.nanoTime() - arrived) / 1_000_000);
+            }
             LOG.debug("{} {} -> {} {}", method, rawPath, match.get().binding().function().logicalId(), exchange.getResponseCode());
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
@@ -434,6 +466,13 @@ public final class HttpGateway implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("apigw-requestid", UUID.randomUUID().toString());
         write(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with this status, content type and body (for {@link LocalPages}). */
+    public static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        write(exchange, status, body);
     }
 
     private static void write(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -1,5 +1,7 @@
 package io.switchboard.local;
 
+import io.switchboard.local.console.Console;
+import io.switchboard.local.console.ConsoleRecorder;
 import io.switchboard.local.standin.ProviderStandIns;
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Settings;
@@ -156,6 +158,9 @@ public final class LocalCloud implements AutoCloseable {
     private final List<QueuePoller> queuePollers = new ArrayList<>();
     private HttpGateway gateway;
     private ProviderStandIns standIns;
+    /** Sees every webhook's outcome and every queue send of the functions, for the console and --print-events. */
+    private final ConsoleRecorder recorder = new ConsoleRecorder();
+    private Console console;
 
     private LocalCloud(Options options) {
         this.options = options;
@@ -264,13 +269,17 @@ public final class LocalCloud implements AutoCloseable {
             environment.putAll(standInSettings);
             standInCredentials.forEach(environment::putIfAbsent);
             environment.putAll(options.env);
-            functions.add(LocalFunction.create(definition, environment, options.singletons.toArray()));
+            List<Object> singletons = new ArrayList<>(options.singletons);
+            singletons.add(recorder);
+            functions.add(LocalFunction.create(definition, environment, singletons.toArray()));
         }
         try {
             gateway = HttpGateway.start(gatewayPort, functions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on port " + options.port + ": " + e.getMessage(), e);
         }
+        console = new Console(this, gateway, recorder);
+        gateway.localPages(console);
         if (options.streamPoller) {
             Checkpoints checkpoints = new Checkpoints(
                     options.dataDir == null ? null : options.dataDir.resolve("stream-checkpoints.properties"));
@@ -285,7 +294,8 @@ public final class LocalCloud implements AutoCloseable {
                 }
             }
         }
-        LOG.info("local cloud up in {} ms: gateway {}, DynamoDB {}, SQS {}", (System.nanoTime() - started) / 1_000_000,
+        // Main prints the one summary line a user reads; this is for the tests' and tools' logs.
+        LOG.debug("local cloud up in {} ms: gateway {}, DynamoDB {}, SQS {}", (System.nanoTime() - started) / 1_000_000,
                 baseUrl(), dynamoDbEndpoint, sqsEndpoint);
     }
 
@@ -419,6 +429,16 @@ public final class LocalCloud implements AutoCloseable {
     public LocalFunction function(String logicalId) {
         return functions.stream().filter(f -> f.logicalId().equals(logicalId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the template has no function " + logicalId));
+    }
+
+    /** The console's page (GET /console), its samples and the health endpoint (GET /health). */
+    public Console console() {
+        return console;
+    }
+
+    /** What the functions did, as the console shows it: webhook outcomes and queue sends. */
+    public ConsoleRecorder recorder() {
+        return recorder;
     }
 
     /** The provider stand-ins the senders call (null when started without them). */

@@ -29,6 +29,7 @@ public final class Main {
               --parameter NAME=VALUE  a template parameter over its default (repeatable), as
                                    sam deploy --parameter-overrides, e.g. SubscriberQueueArns=arn:aws:sqs:...
               --env-file FILE      settings and secrets as NAME=VALUE lines (# comments); environment variables win
+              --print-events       print every event a function sends to a queue (CloudEvents), pretty, on stdout
               --no-stand-ins       no provider stand-ins: replies go to GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
                                    AWS_ENDPOINT_URL_SESV2 (default: the real providers)
               --help               this text
@@ -81,19 +82,8 @@ public final class Main {
         }
         Map<String, String> given = new java.util.HashMap<>(envFile);
         given.putAll(System.getenv());
-        Map<String, String> settings = new java.util.HashMap<>(envFile);
         Set<String> defaulted = new LinkedHashSet<>();
-        DEVELOPMENT_DEFAULTS.forEach((name, value) -> {
-            String configured = given.get(name);
-            if (configured == null || configured.isEmpty()) {
-                settings.put(name, value);
-                defaulted.add(name);
-            } else {
-                settings.put(name, configured);
-            }
-        });
-        options.env(settings);
-        long started = System.nanoTime();
+        options.env(settings(envFile, given, defaulted));
         LocalCloud cloud;
         try {
             cloud = LocalCloud.start(options);
@@ -103,16 +93,60 @@ public final class Main {
             System.exit(1);
             return;
         }
-        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        // One timing: what the user waited for, from the JVM's start to the gateway answering.
         long sinceJvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        if (printEvents) {
+            cloud.recorder().onPublished(published -> printEvent(System.out, published));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the local cloud...");
             cloud.close();
             stopped.countDown();
         }, "local-cloud-shutdown"));
-        printReady(System.out, cloud, given, defaulted, elapsedMillis, sinceJvmStart);
+        printReady(System.out, cloud, given, defaulted, sinceJvmStart);
         stopped.await();
+    }
+
+    /**
+     * The settings the functions get over their environment: the --env-file's, then every secret at its configured
+     * value or, when neither the environment nor the file sets it, at its development default.
+     *
+     * @param given     the environment and the file together (the environment wins)
+     * @param defaulted receives the names left at their development default
+     */
+    static Map<String, String> settings(Map<String, String> file, Map<String, String> given, Set<String> defaulted) {
+        Map<String, String> settings = new java.util.HashMap<>(file);
+        DEVELOPMENT_DEFAULTS.forEach((name, value) -> {
+            String configured = given.get(name);
+            if (configured == null || configured.isEmpty()) {
+                settings.put(name, value);
+                defaulted.add(name);
+            } else {
+                settings.put(name, configured);
+            }
+        });
+        return settings;
+    }
+
+    /** --print-events was given. */
+    private static boolean printEvents;
+
+    private static final com.fasterxml.jackson.databind.ObjectWriter PRETTY =
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter();
+
+    /** One message sent to a queue, for --print-events: a header line, then the CloudEvent pretty-printed. */
+    static void printEvent(PrintStream out, io.switchboard.local.console.ConsoleRecorder.Published published) {
+        String body;
+        try {
+            body = published.event() != null ? PRETTY.writeValueAsString(published.event()) : published.body();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            body = published.body();
+        }
+        synchronized (out) {
+            out.println("== " + published.queue() + ": " + published.type() + " (subject " + published.subject() + ")");
+            out.println(body);
+        }
     }
 
     /** NAME=VALUE lines of the last --env-file (empty without one). */
@@ -170,6 +204,7 @@ public final class Main {
                 case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
                 case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--no-stand-ins" -> options.providerStandIns(false);
+                case "--print-events" -> printEvents = true;
                 case "--env-file" -> envFile = readEnvFile(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--parameter" -> {
                     String assignment = value != null ? value : next(args, ++i, arg);
@@ -205,17 +240,24 @@ public final class Main {
         }
     }
 
-    static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, long elapsedMillis,
-                           long sinceJvmStartMillis) {
-        printReady(out, cloud, processEnv, Set.of(), elapsedMillis, sinceJvmStartMillis);
+    static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, long sinceJvmStartMillis) {
+        printReady(out, cloud, processEnv, Set.of(), sinceJvmStartMillis);
+    }
+
+    /** The one line that says it is up: the time since the JVM started, where to look, what runs. */
+    static String summary(LocalCloud cloud, long sinceJvmStartMillis) {
+        return "Switchboard local cloud ready in " + sinceJvmStartMillis + " ms: console " + cloud.baseUrl()
+                + io.switchboard.local.console.Console.PAGE + ", health " + cloud.baseUrl()
+                + io.switchboard.local.console.Console.HEALTH + " (" + cloud.routeUrls().size() + " routes, "
+                + cloud.queueUrls().size() + " queues, " + cloud.streamPollers().size() + " stream pollers; template "
+                + cloud.template().source() + ")";
     }
 
     /** @param defaulted secrets running on their development default (printed with it: it is public anyway) */
     static void printReady(PrintStream out, LocalCloud cloud, Map<String, String> processEnv, Set<String> defaulted,
-                           long elapsedMillis, long sinceJvmStartMillis) {
+                           long sinceJvmStartMillis) {
         out.println();
-        out.println("Switchboard local cloud ready in " + elapsedMillis + " ms (" + sinceJvmStartMillis
-                + " ms since the JVM started; template " + cloud.template().source() + ")");
+        out.println(summary(cloud, sinceJvmStartMillis));
         out.println();
         out.println("Webhooks:");
         cloud.routeUrls().forEach(route -> out.println("  " + route));

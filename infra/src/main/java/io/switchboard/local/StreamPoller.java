@@ -56,6 +56,9 @@ public final class StreamPoller implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final Thread thread;
     private volatile boolean running;
+    /** For the health endpoint: the error of the last failed pass (null once a pass succeeds) and the last pass. */
+    private volatile String healthError;
+    private volatile long lastPassMillis;
 
     // Poller-thread state, rebuilt from the checkpoints after any error.
     private String streamArn;
@@ -90,6 +93,21 @@ public final class StreamPoller implements AutoCloseable {
 
     public String tableName() {
         return tableName;
+    }
+
+    /** True while its thread runs. */
+    public boolean running() {
+        return running && thread.isAlive();
+    }
+
+    /** Why the last pass over the stream failed, or null when it succeeded. */
+    public String lastError() {
+        return healthError;
+    }
+
+    /** When the last pass over the stream ended well (epoch millis; 0 before the first). */
+    public long lastPassMillis() {
+        return lastPassMillis;
     }
 
     /**
@@ -138,6 +156,8 @@ public final class StreamPoller implements AutoCloseable {
             long passStartedAt = System.nanoTime();
             try {
                 boolean busy = pass();
+                lastPassMillis = System.currentTimeMillis();
+                healthError = null;
                 errors.reset();
                 if (lastError != null) {
                     LOG.info("{}: reading the stream of {} again", function.logicalId(), tableName);
@@ -155,6 +175,7 @@ public final class StreamPoller implements AutoCloseable {
                 }
                 // DynamoDB down or restarted (new stream), an expired iterator...: start over from the checkpoints.
                 String error = e.getClass().getSimpleName() + ": " + withoutRequestDetails(e.getMessage());
+                healthError = error;
                 if (!error.equals(lastError)) {
                     LOG.warn("{}: cannot read the stream of {} ({}); retrying", function.logicalId(), tableName, error);
                     lastError = error;

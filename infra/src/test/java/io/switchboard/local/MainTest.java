@@ -53,9 +53,12 @@ class MainTest {
                 .singletons(List.of(new Recorder(), new StreamScript())).streamPoller(false))) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             Main.printReady(new PrintStream(bytes, true, StandardCharsets.UTF_8), cloud,
-                    Map.of("TEST_APP_SECRET", "do-not-print-me"), 1234, 1500);
+                    Map.of("TEST_APP_SECRET", "do-not-print-me"), 1234);
             String banner = bytes.toString(StandardCharsets.UTF_8);
-            assertTrue(banner.contains("ready in 1234 ms"), banner);
+            // One summary line with one timing, the console and the health endpoint.
+            assertTrue(banner.contains("ready in 1234 ms: console " + cloud.baseUrl() + "/console, health "
+                    + cloud.baseUrl() + "/health"), banner);
+            assertEquals(1, banner.split(" ms", -1).length - 1, banner);
             assertTrue(banner.contains("POST " + cloud.baseUrl() + "/echo"), banner);
             assertTrue(banner.contains("ANY " + cloud.baseUrl() + "/items/{id}"), banner);
             assertTrue(banner.contains("DynamoDB: " + cloud.dynamoDbEndpoint()), banner);

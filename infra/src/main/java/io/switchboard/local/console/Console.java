@@ -1,0 +1,227 @@
+package io.switchboard.local.console;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import io.switchboard.local.HttpGateway;
+import io.switchboard.local.LocalCloud;
+import io.switchboard.local.LocalFunction;
+import io.switchboard.local.QueuePoller;
+import io.switchboard.local.StreamPoller;
+import io.switchboard.local.standin.SentRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The local cloud's own pages on its gateway: {@code GET /console} (a page that polls {@code GET /console/state}
+ * every second), {@code POST /console/samples/{name}} (sends a sample of events/, signed for this deployment, through
+ * the gateway like a provider would) and {@code GET /health}. Webhooks and queue messages come from the
+ * {@link ConsoleRecorder}; customers and timelines are read by the page through the customer API (/v1), the same
+ * handler a helpdesk calls, so nothing here holds a second copy of the data.
+ */
+public final class Console implements HttpGateway.LocalPages {
+
+    public static final String PAGE = "/console";
+    public static final String HEALTH = "/health";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalCloud cloud;
+    private final HttpGateway gateway;
+    private final ConsoleRecorder recorder;
+    private final Path eventsDir;
+    private final Instant started = Instant.now();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+
+    public Console(LocalCloud cloud, HttpGateway gateway, ConsoleRecorder recorder) {
+        this.cloud = cloud;
+        this.gateway = gateway;
+        this.recorder = recorder;
+        Path template = cloud.template().source();
+        this.eventsDir = template == null || template.toAbsolutePath().getParent() == null ? null
+                : template.toAbsolutePath().getParent().resolve("events");
+    }
+
+    @Override
+    public boolean serve(HttpExchange exchange, String method, String path) throws IOException {
+        if (path.equals(HEALTH) && method.equals("GET")) {
+            Map<String, Object> health = health();
+            respondJson(exchange, "ok".equals(health.get("status")) ? 200 : 503, health);
+            return true;
+        }
+        if (!path.equals(PAGE) && !path.startsWith(PAGE + "/")) {
+            return false;
+        }
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        if (method.equals("GET") && (path.equals(PAGE) || path.equals(PAGE + "/"))) {
+            try (InputStream page = Console.class.getResourceAsStream("/console/index.html")) {
+                HttpGateway.respond(exchange, 200, "text/html; charset=utf-8", page.readAllBytes());
+            }
+        } else if (method.equals("GET") && path.equals(PAGE + "/state")) {
+            respondJson(exchange, 200, state());
+        } else if (method.equals("POST") && path.startsWith(PAGE + "/samples/")) {
+            sendSample(exchange, path.substring((PAGE + "/samples/").length()));
+        } else {
+            respondJson(exchange, 404, Map.of("message", "Not Found"));
+        }
+        return true;
+    }
+
+    @Override
+    public void answered(String requestId, int status, long latencyMillis) {
+        recorder.completed(requestId, status, latencyMillis);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    Map<String, Object> state() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("webhooks", recorder.webhooks().stream().map(ConsoleRecorder.Webhook::json).toList());
+        state.put("events", recorder.published().stream().map(ConsoleRecorder.Published::json).toList());
+        List<Map<String, Object>> sent = new ArrayList<>();
+        if (cloud.standIns() != null) {
+            for (SentRequest request : cloud.standIns().requests()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("at", request.at().toString());
+                json.put("provider", request.provider().name().toLowerCase(java.util.Locale.ROOT));
+                json.put("request", request.method() + " " + request.path());
+                json.put("providerMessageId", request.providerMessageId());
+                json.put("body", request.json() != null ? request.json()
+                        : request.mime() != null ? request.mimeText() : request.body());
+                sent.add(json);
+            }
+        }
+        state.put("sent", sent);
+        state.put("samples", SampleWebhooks.list(eventsDir).stream()
+                .map(s -> Map.of("name", s.name(), "channel", s.channel(), "route", s.method() + " " + s.path())).toList());
+        // The page reads customers and timelines through the customer API, with the token this deployment uses.
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("base", "/v1");
+        api.put("token", gateway.functionFor("GET", "/v1/customers").map(f -> f.environment().get("SWITCHBOARD_API_TOKEN"))
+                .orElse(null));
+        state.put("api", api);
+        return state;
+    }
+
+    // ------------------------------------------------------------------ samples
+
+    private void sendSample(HttpExchange exchange, String name) throws IOException {
+        Optional<SampleWebhooks.Sample> sample = SampleWebhooks.list(eventsDir).stream()
+                .filter(s -> s.name().equals(name)).findFirst();
+        if (sample.isEmpty()) {
+            respondJson(exchange, 404, Map.of("message", "no sample " + name + " in " + eventsDir));
+            return;
+        }
+        Optional<LocalFunction> function = gateway.functionFor(sample.get().method(), sample.get().path());
+        if (function.isEmpty()) {
+            respondJson(exchange, 404, Map.of("message", "no route serves " + sample.get().path()));
+            return;
+        }
+        Map<String, String> settings = function.get().environment();
+        SampleWebhooks.Request request = SampleWebhooks.prepare(sample.get(), cloud.baseUrl(), settings::get);
+        HttpResponse<String> response = send(cloud.baseUrl(), request);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("sample", name);
+        result.put("status", response.statusCode());
+        result.put("body", response.body());
+        respondJson(exchange, 200, result);
+    }
+
+    /** Sends a prepared sample through the gateway at baseUrl, as the provider would. */
+    public HttpResponse<String> send(String baseUrl, SampleWebhooks.Request request) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.pathAndQuery()))
+                .timeout(Duration.ofSeconds(120))
+                .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        request.headers().forEach(builder::header);
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /** DynamoDB, SQS, the stream and queue pollers: "status" is "ok" when every part answers. */
+    public Map<String, Object> health() {
+        boolean ok = true;
+        Map<String, Object> health = new LinkedHashMap<>();
+        Map<String, Object> dynamo = new LinkedHashMap<>();
+        dynamo.put("endpoint", cloud.dynamoDbEndpoint());
+        try {
+            dynamo.put("tables", cloud.dynamoDb().listTables().tableNames());
+            dynamo.put("ok", true);
+        } catch (RuntimeException e) {
+            dynamo.put("ok", false);
+            dynamo.put("error", e.getClass().getSimpleName());
+            ok = false;
+        }
+        Map<String, Object> sqs = new LinkedHashMap<>();
+        sqs.put("endpoint", cloud.sqsEndpoint());
+        Map<String, Object> queues = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> queue : cloud.queueUrls().entrySet()) {
+                Map<QueueAttributeName, String> attributes = cloud.sqs().getQueueAttributes(b -> b.queueUrl(queue.getValue())
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("url", queue.getValue());
+                state.put("visible", Integer.parseInt(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")));
+                state.put("inFlight", Integer.parseInt(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")));
+                queues.put(queue.getKey(), state);
+            }
+            sqs.put("ok", true);
+        } catch (RuntimeException e) {
+            sqs.put("ok", false);
+            sqs.put("error", e.getClass().getSimpleName());
+            ok = false;
+        }
+        sqs.put("queues", queues);
+        List<Map<String, Object>> streams = new ArrayList<>();
+        for (StreamPoller poller : cloud.streamPollers()) {
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("table", poller.tableName());
+            state.put("function", poller.functionId());
+            state.put("running", poller.running());
+            state.put("lastPassAt", poller.lastPassMillis() == 0 ? null : Instant.ofEpochMilli(poller.lastPassMillis()).toString());
+            state.put("error", poller.lastError());
+            ok &= poller.running() && poller.lastError() == null;
+            streams.add(state);
+        }
+        List<Map<String, Object>> queuePollers = new ArrayList<>();
+        for (QueuePoller poller : cloud.queuePollers()) {
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("queue", poller.queueUrl());
+            state.put("function", poller.functionId());
+            state.put("invocations", poller.invocations());
+            state.put("failedBatches", poller.failedBatches());
+            queuePollers.add(state);
+        }
+        health.put("status", ok ? "ok" : "degraded");
+        health.put("since", started.toString());
+        health.put("dynamodb", dynamo);
+        health.put("sqs", sqs);
+        health.put("streams", streams);
+        health.put("queuePollers", queuePollers);
+        return health;
+    }
+
+    private static void respondJson(HttpExchange exchange, int status, Object value) throws IOException {
+        HttpGateway.respond(exchange, status, "application/json", JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(value).getBytes(StandardCharsets.UTF_8));
+    }
+}
