@@ -36,6 +36,7 @@ class MainTest {
         assertNull(field(defaults, "dataDir"));
 
         assertNull(Main.parse(new String[] {"--help"}));
+        assertEquals(3000, field(Main.parse(new String[] {"--print-events"}), "port"));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--nope"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--port"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--port", "http"}));

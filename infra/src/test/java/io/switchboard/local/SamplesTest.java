@@ -216,6 +216,19 @@ class SamplesTest {
             assertTrue(response.statusCode() / 100 == 2, sample.name() + ": " + response.statusCode() + " " + response.body());
             answered.add(sample.method() + " " + cloud.baseUrl() + sample.path());
         }
+        // Sent a second time, the WhatsApp message is a provider's retry: the console calls it a duplicate, with the
+        // gateway's latency; the console's state says the same.
+        ConsoleRecorder.Webhook retry = cloud.recorder().webhooks().stream()
+                .filter(w -> w.route().equals("POST /webhooks/whatsapp")).reduce((a, b) -> b).orElseThrow();
+        assertEquals("duplicate", retry.verdict());
+        assertEquals(200, retry.status());
+        HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + "/console/state")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, console.statusCode());
+        JsonNode webhooks = JSON.readTree(console.body()).get("webhooks");
+        JsonNode last = webhooks.get(webhooks.size() - 1);
+        assertTrue(last.get("latencyMs").isNumber(), last.toString());
+
         // The customer API, with the development token, on customers the samples created.
         String token = Main.DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN");
         String phoneCustomer = JSON.readTree(api("GET", "/v1/customers?phone=%2B14155550100", null, token, 200)).get("id").asText();

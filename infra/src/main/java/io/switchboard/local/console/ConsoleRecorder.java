@@ -82,12 +82,17 @@ public final class ConsoleRecorder implements WebhookObserver, ExecutionIntercep
             return status;
         }
 
+        /** "POST /webhooks/whatsapp". */
+        public String route() {
+            return method + " " + path;
+        }
+
         Map<String, Object> json() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("seq", seq);
             json.put("at", at.toString());
             json.put("channel", channel);
-            json.put("route", method + " " + path);
+            json.put("route", route());
             json.put("status", status);
             json.put("verdict", verdict);
             json.put("reason", reason);

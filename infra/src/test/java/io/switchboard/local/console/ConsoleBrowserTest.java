@@ -63,6 +63,9 @@ class ConsoleBrowserTest {
                         .filter(e -> !e.getText().isEmpty()).findFirst().orElse(null));
                 assertEquals("stored", verdict.getText());
                 wait.until(d -> d.findElement(By.cssSelector("tr.webhook td.latency")).getText().endsWith(" ms"));
+                String created = browser.findElement(By.cssSelector("tr.webhook td.created")).getText();
+                assertTrue(created.contains("customers: 1") && created.contains("entries: 1")
+                        && created.contains("phone:+14155550100"), created);
                 Set<String> expected = Set.of("switchboard.customer.created", "switchboard.conversation.opened",
                         "switchboard.message.received");
                 wait.until(d -> types(d).containsAll(expected));
@@ -74,6 +77,10 @@ class ConsoleBrowserTest {
                 assertTrue(customer.getText().contains("phone:+14155550100"), customer.getText());
                 String subject = browser.findElements(By.cssSelector("tr.event td.subject")).get(0).getText();
                 assertEquals(subject, customer.getAttribute("data-id"), "the events' subject is the customer shown");
+                // The same sample again is the provider's retry: a second row, a duplicate, nothing new.
+                browser.findElement(By.id("send-whatsapp-text-message")).click();
+                wait.until(d -> d.findElements(By.cssSelector("tr.webhook td.verdict")).size() == 2);
+                assertEquals("duplicate", browser.findElements(By.cssSelector("tr.webhook td.verdict")).get(0).getText());
                 assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"),
                         "the page updated itself without being loaded again");
 
