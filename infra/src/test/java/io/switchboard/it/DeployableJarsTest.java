@@ -46,7 +46,7 @@ class DeployableJarsTest {
 
     /**
      * Logging in every jar: log4j-core, its JSON template layout and Powertools' resolver each ship a plugin cache;
-     * the shade transformer merges them, or the layout the functions' log4j2.xml names is not found at run time.
+     * the shade transformer merges them, or the layout the functions' log4j2.properties names is not found at run time.
      * Powertools' serialization module (JMESPath, Joda-Time) serves correlation-id paths only, unused: left out.
      */
     @Test
@@ -62,7 +62,7 @@ class DeployableJarsTest {
                         "org.apache.logging.log4j.layout.template.json.resolver.PowertoolsResolverFactory")) {
                     assertTrue(plugins.contains(plugin), function + ": the plugin cache lacks " + plugin);
                 }
-                assertTrue(file.getEntry("log4j2.xml") != null && file.getEntry("SwitchboardJsonLayout.json") != null, function);
+                assertTrue(file.getEntry("log4j2.properties") != null && file.getEntry("SwitchboardJsonLayout.json") != null, function);
             }
             List<String> unused = entries(function).stream().filter(e -> e.startsWith("org/joda/")
                     || e.startsWith("io/burt/jmespath/") || e.startsWith("software/amazon/lambda/powertools/utilities/")

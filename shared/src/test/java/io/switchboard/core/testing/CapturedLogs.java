@@ -16,7 +16,7 @@ import org.apache.logging.log4j.core.config.Configuration;
 
 /**
  * Captures what the functions log, formatted exactly as on Lambda: the layout of the configured JSON appender
- * (shared: log4j2.xml), written to a buffer instead of stdout.
+ * (shared: log4j2.properties), written to a buffer instead of stdout.
  */
 public final class CapturedLogs implements AutoCloseable {
 
@@ -34,7 +34,7 @@ public final class CapturedLogs implements AutoCloseable {
         Configuration configuration = context.getConfiguration();
         Appender json = configuration.getAppender("JsonAppender");
         if (json == null) {
-            throw new IllegalStateException("no JsonAppender: the functions' log4j2.xml is not the configuration");
+            throw new IllegalStateException("no JsonAppender: the functions' log4j2.properties is not the configuration");
         }
         appender = WriterAppender.createAppender((StringLayout) json.getLayout(), null, out, NAME, false, true);
         appender.start();
