@@ -49,7 +49,7 @@ public final class MetricNames {
         };
     }
 
-    /** The channel of an event's source ({@code /whatsapp/<phone number id>}: whatsapp), or none. */
+    /** The channel of an event's source (its first path segment: {@code /<channel>/<account>}), or none. */
     public static String channelOfSource(String source) {
         if (source == null || !source.startsWith("/")) {
             return "none";
