@@ -59,7 +59,8 @@ class DeployableJarsTest {
                 String plugins = new String(file.getInputStream(cache).readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
                 for (String plugin : List.of("org.apache.logging.log4j.core.appender.ConsoleAppender",
                         "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout",
-                        "org.apache.logging.log4j.layout.template.json.resolver.PowertoolsResolverFactory")) {
+                        "org.apache.logging.log4j.layout.template.json.resolver.PowertoolsResolverFactory",
+                        "io.switchboard.core.ops.RedactingResolverFactory")) {
                     assertTrue(plugins.contains(plugin), function + ": the plugin cache lacks " + plugin);
                 }
                 assertTrue(file.getEntry("log4j2.properties") != null && file.getEntry("SwitchboardJsonLayout.json") != null, function);

@@ -56,6 +56,8 @@ class WhatsAppTelemetryTest {
             // A line quoting personal data on purpose, as an exception or a careless message could.
             handler.handleRequest(post(body, "sha256=00"), new TestLambdaContext("whatsapp"));
             LoggerFactory.getLogger("io.switchboard.test").warn("customer +{} wrote from ann.example@example.com", PHONE);
+            LoggerFactory.getLogger("io.switchboard.test").error("a failure quoting its input",
+                    new IllegalStateException("no customer for " + PHONE));
             lines = logs.json();
             for (String line : logs.lines()) {
                 assertFalse(CapturedLogs.PERSONAL_DATA.matcher(line).find(), "personal data in " + line);
@@ -77,8 +79,12 @@ class WhatsAppTelemetryTest {
         JsonNode refused = lines.stream().filter(line -> line.path("message").asText().contains("-> 401")).findFirst()
                 .orElseThrow(() -> new AssertionError("no refusal line in " + lines));
         assertFalse(refused.path("function_request_id").asText().isEmpty());
-        JsonNode careless = lines.get(lines.size() - 1);
+        JsonNode careless = lines.get(lines.size() - 2);
         assertEquals("customer [redacted] wrote from [redacted]", careless.path("message").asText());
+        assertFalse(careless.has("exception"), "no exception field without an exception: " + careless);
+        String exception = lines.get(lines.size() - 1).path("exception").asText();
+        assertTrue(exception.startsWith("java.lang.IllegalStateException: no customer for [redacted]"), exception);
+        assertTrue(exception.contains("at io.switchboard.whatsapp.WhatsAppTelemetryTest"), exception);
     }
 
     @Test
