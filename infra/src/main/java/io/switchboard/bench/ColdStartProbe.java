@@ -60,7 +60,8 @@ public final class ColdStartProbe {
     public record Run(long wallMillis, int exitCode, String output) {
         /** {@code [status, init ms, invoke ms]} from a successful run's output. */
         long[] figures() {
-            String[] parts = output.trim().split(" ");
+            // The last line: the function's own log lines (JSON on stdout, as on Lambda) come before it.
+            String[] parts = output.trim().lines().reduce((first, last) -> last).orElse("").split(" ");
             return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
         }
     }

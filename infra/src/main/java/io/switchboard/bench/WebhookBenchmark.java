@@ -52,7 +52,8 @@ public final class WebhookBenchmark {
     }
 
     /** The parts, in the order they run; --only picks some of them. */
-    static final List<String> PARTS = List.of("cold", "warm", "requests", "jars", "context", "batch", "fanout", "gateway");
+    static final List<String> PARTS = List.of("cold", "warm", "requests", "jars", "context", "batch", "fanout", "gateway",
+            "logging");
 
     private static final String VERIFY_TOKEN = "bench-verify-token";
 
@@ -63,7 +64,7 @@ public final class WebhookBenchmark {
 
             options:
               --help                 this text
-              --only PART,PART...    run only these parts (default: all): cold,warm,requests,jars,context,batch,fanout,gateway
+              --only PART,PART...    run only these parts (default: all): cold,warm,requests,jars,context,batch,fanout,gateway,logging
               --jvms N               fresh JVMs per cold-start variant (default 7)
               --webhooks N           warm webhooks timed (default 1000)
               --context-calls N      invocations before the late per-call window (default 10000)
@@ -162,6 +163,9 @@ public final class WebhookBenchmark {
             if (only.contains("gateway")) {
                 gateway(cloud, gatewayRequests, rows);
             }
+            if (only.contains("logging")) {
+                loggingColdStart(root.resolve("functions/whatsapp/target/switchboard-whatsapp.jar"), functionEnv, jvms, rows);
+            }
             print(rows);
         }
         // Embedded services leave idle non-daemon threads behind (DynamoDB Local's server pool lingers for
@@ -246,6 +250,21 @@ public final class WebhookBenchmark {
                 Files.deleteIfExists(log);
             }
         }
+    }
+
+    /** The WhatsApp function's cold start with JSON logs and EMF metrics vs without (log4j's simple logger, off). */
+    private static void loggingColdStart(Path jar, Map<String, String> env, int jvms, List<String[]> rows) throws Exception {
+        List<String> off = List.of("-Dswitchboard.telemetry=off", "-Dorg.apache.logging.log4j.simplelog.level=OFF",
+                "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        List<Long> with = new ArrayList<>();
+        List<Long> without = new ArrayList<>();
+        for (int i = 0; i < jvms; i++) { // interleaved, the same known customer
+            with.add(probe(jar, env, List.of(), "whatsapp", "14155569002", "wamid.coldlog." + i)[0]);
+            without.add(probe(jar, env, off, "whatsapp", "14155569002", "wamid.coldnolog." + i)[0]);
+        }
+        rows.add(new String[] {"cold start: WhatsApp function with logs + metrics (JSON log4j2, Powertools, EMF)",
+                ms(median(with)), "median of " + jvms + " fresh JVMs, interleaved with the same without them (log4j core "
+                + "and Powertools off): " + ms(median(without)), ratio(median(with), median(without)) + " of without"});
     }
 
     private static long countClasses(List<String> lines, String prefix) {

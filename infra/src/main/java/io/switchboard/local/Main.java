@@ -33,6 +33,7 @@ public final class Main {
               --no-stand-ins       no provider stand-ins: replies go to GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
                                    AWS_ENDPOINT_URL_SESV2 (default: the real providers)
               --help               this text
+              replay --help        announce stored changes again to one queue (a separate command)
 
             Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables or
             --env-file; each one left unset gets its development default (printed at startup; local only, the
@@ -66,6 +67,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("replay")) {
+            System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
         LocalCloud.Options options;
         try {
             options = parse(args);

@@ -44,6 +44,34 @@ class DeployableJarsTest {
         assertTrue(entries("api").contains("com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class"));
     }
 
+    /**
+     * Logging in every jar: log4j-core, its JSON template layout and Powertools' resolver each ship a plugin cache;
+     * the shade transformer merges them, or the layout the functions' log4j2.properties names is not found at run time.
+     * Powertools' serialization module (JMESPath, Joda-Time) serves correlation-id paths only, unused: left out.
+     */
+    @Test
+    void everyFunctionJar_carriesTheMergedLog4jPluginCache_andNoJmesPathOrJoda() throws IOException {
+        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout", "outbound", "api")) {
+            Path jar = Repository.root().resolve("functions/" + function + "/target/switchboard-" + function + ".jar");
+            try (JarFile file = new JarFile(jar.toFile())) {
+                var cache = file.getEntry("META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat");
+                assertTrue(cache != null, function + " has no log4j plugin cache");
+                String plugins = new String(file.getInputStream(cache).readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String plugin : List.of("org.apache.logging.log4j.core.appender.ConsoleAppender",
+                        "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout",
+                        "org.apache.logging.log4j.layout.template.json.resolver.PowertoolsResolverFactory",
+                        "io.switchboard.core.ops.RedactingResolverFactory")) {
+                    assertTrue(plugins.contains(plugin), function + ": the plugin cache lacks " + plugin);
+                }
+                assertTrue(file.getEntry("log4j2.properties") != null && file.getEntry("SwitchboardJsonLayout.json") != null, function);
+            }
+            List<String> unused = entries(function).stream().filter(e -> e.startsWith("org/joda/")
+                    || e.startsWith("io/burt/jmespath/") || e.startsWith("software/amazon/lambda/powertools/utilities/")
+                    || e.startsWith("com/fasterxml/jackson/datatype/joda/")).toList();
+            assertTrue(unused.isEmpty(), function + " carries " + unused.stream().limit(5).toList());
+        }
+    }
+
     private static List<String> entries(String function) throws IOException {
         Path jar = Repository.root().resolve("functions/" + function + "/target/switchboard-" + function + ".jar");
         assertTrue(Files.exists(jar), "the package phase builds " + jar);

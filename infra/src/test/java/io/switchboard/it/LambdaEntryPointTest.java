@@ -7,6 +7,7 @@ import io.switchboard.bench.ColdStartProbe;
 import io.switchboard.local.LocalCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,17 @@ class LambdaEntryPointTest {
             // when a fresh JVM constructs the handler as Lambda does and handles one webhook
             ColdStartProbe.Run run = ColdStartProbe.runFreshJvm(jar, env, "whatsapp", "14155550177");
 
-            // then it answers 200 and the customer exists
+            // then it answers 200 (the probe's last line) and the customer exists
             assertEquals(0, run.exitCode(), run.output());
-            assertTrue(run.output().startsWith("200 "), run.output());
+            List<String> lines = run.output().lines().toList();
+            assertTrue(lines.get(lines.size() - 1).startsWith("200 "), run.output());
+            // and its log lines are JSON from the shaded jar's own log4j2 configuration: its merged plugin cache holds
+            // the JSON template layout and Powertools' resolver (the request id field)
+            assertTrue(lines.size() > 1, run.output());
+            for (String line : lines.subList(0, lines.size() - 1)) {
+                var json = io.switchboard.core.json.Json.MAPPER.readTree(line);
+                assertTrue(json.path("function_request_id").isTextual(), line);
+            }
             assertTrue(cloud.dynamoDb().getItem(b -> b.tableName(cloud.tableName("CustomersTable"))
                     .key(Map.of("identity", software.amazon.awssdk.services.dynamodb.model.AttributeValue
                             .fromS("phone:+14155550177")))).hasItem());

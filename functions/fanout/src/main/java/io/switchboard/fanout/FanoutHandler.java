@@ -14,6 +14,8 @@ import io.switchboard.core.events.EventPublisher;
 import io.switchboard.core.events.EventSizes;
 import io.switchboard.core.http.Faults;
 import io.switchboard.core.model.Text;
+import io.switchboard.core.ops.MetricNames;
+import io.switchboard.core.ops.Telemetry;
 import io.switchboard.core.store.StoreFault;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.store.LogItems;
@@ -122,6 +124,7 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
                     LOG.error("parking stream record {} that cannot become an event: {}", sequenceNumber(records.get(i)),
                             unreadable.get(i));
                     park(records.get(i), "unreadable_change", null);
+                    Telemetry.count("none", MetricNames.CHANGES_PARKED, 1);
                     parkedCount++;
                 }
                 for (; k < events.size() && recordOf.get(k) == i; k++) {
@@ -130,6 +133,7 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
                         LOG.error("parking event {} ({}) of stream record {}: {}", cloudEvent.id(), cloudEvent.type(),
                                 sequenceNumber(records.get(i)), refused.reason());
                         park(records.get(i), refused.reason(), cloudEvent);
+                        Telemetry.count(MetricNames.channelOfSource(cloudEvent.source()), MetricNames.CHANGES_PARKED, 1);
                         parkedCount++;
                     }
                 }
@@ -140,6 +144,7 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
             }
         }
 
+        logPublished(events, publication);
         if (retryFrom < records.size()) {
             String sequenceNumber = sequenceNumber(records.get(retryFrom));
             LOG.warn("fan-out of {} stream records: {} events published in {} batches, {} parked; paused at stream "
@@ -151,6 +156,32 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
         LOG.info("fan-out of {} stream records: {} events published in {} batches, {} parked", records.size(),
                 published, publication.requests(), parkedCount);
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+    }
+
+    /**
+     * One line per published stream batch: how many events of which types, for which customers (ids), their event ids
+     * in the line's event_ids field; and the EventsPublished metric by channel.
+     */
+    static void logPublished(List<CloudEvent> events, EventPublisher.Publication publication) {
+        Map<String, Integer> types = new java.util.TreeMap<>();
+        java.util.Set<String> customers = new java.util.LinkedHashSet<>();
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < events.size(); k++) {
+            if (publication.outcomes().get(k) instanceof EventPublisher.Outcome.Published) {
+                CloudEvent event = events.get(k);
+                types.merge(event.type(), 1, Integer::sum);
+                customers.add(event.subject());
+                ids.add(event.id());
+                Telemetry.count(MetricNames.channelOfSource(event.source()), MetricNames.EVENTS_PUBLISHED, 1);
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Telemetry.tag(Telemetry.EVENT_IDS, String.join(",", ids));
+        Telemetry.tag(Telemetry.CUSTOMER_ID, String.join(",", customers));
+        LOG.info("published {} events {} for {} customers in {} SendMessageBatch requests", ids.size(), types,
+                customers.size(), publication.requests());
     }
 
     /**

@@ -131,6 +131,19 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
 
     @Override
     public Publication publish(List<CloudEvent> events) {
+        return publish(events, null, "");
+    }
+
+    /**
+     * The same, to one named queue instead of every subscriber: a replay ({@link ReplayHandler}). A FIFO queue drops
+     * a message whose deduplication id it saw in the last five minutes, so a replay's are the event id plus
+     * {@code ":" + replayId}: the events arrive again, and consumers dedupe on their (unchanged) CloudEvent ids.
+     */
+    public Publication publishTo(String queueUrl, List<CloudEvent> events, String replayId) {
+        return publish(events, List.of(queueUrl), ":" + replayId);
+    }
+
+    private Publication publish(List<CloudEvent> events, List<String> onlyTo, String deduplicationSuffix) {
         if (events.isEmpty()) {
             return new Publication(List.of(), 0);
         }
@@ -138,7 +151,7 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
         List<String> bodies;
         int[] bodyBytes;
         try {
-            queueUrls = queueUrls();
+            queueUrls = onlyTo != null ? onlyTo : queueUrls();
             bodies = events.stream().map(Json::write).toList();
             bodyBytes = bodies.stream().mapToInt(body -> body.getBytes(StandardCharsets.UTF_8).length).toArray();
         } catch (RuntimeException unavailable) {
@@ -155,7 +168,8 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
             AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(events.size());
             byQueue.add(outcomes);
             for (List<Integer> lane : lanes) {
-                running.add(pool.submit(() -> sendLane(queueUrl, lane, events, bodies, bodyBytes, outcomes)));
+                running.add(pool.submit(() -> sendLane(queueUrl, lane, events, bodies, bodyBytes, outcomes,
+                        deduplicationSuffix)));
             }
         }
         int requests = 0;
@@ -242,7 +256,7 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
      * @return how many requests the queue answered
      */
     private int sendLane(String queueUrl, List<Integer> lane, List<CloudEvent> events, List<String> bodies,
-                         int[] bodyBytes, AtomicReferenceArray<Outcome> outcomes) {
+                         int[] bodyBytes, AtomicReferenceArray<Outcome> outcomes, String deduplicationSuffix) {
         boolean fifo = queueUrl.endsWith(".fifo");
         int requests = 0;
         int position = 0;
@@ -252,7 +266,7 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
             List<Integer> batch = lane.subList(position, position + size);
             SendMessageBatchResponse response;
             try {
-                response = sqs.sendMessageBatch(request(queueUrl, fifo, batch, events, bodies));
+                response = sqs.sendMessageBatch(request(queueUrl, fifo, batch, events, bodies, deduplicationSuffix));
             } catch (RuntimeException fault) {
                 String refused = refusedContent(fault);
                 if (refused != null && size > 1) {
@@ -315,14 +329,15 @@ public class SqsEventPublisher implements EventPublisher, AutoCloseable {
     }
 
     private static SendMessageBatchRequest request(String queueUrl, boolean fifo, List<Integer> batch,
-                                                   List<CloudEvent> events, List<String> bodies) {
+                                                   List<CloudEvent> events, List<String> bodies,
+                                                   String deduplicationSuffix) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             CloudEvent event = events.get(batch.get(i));
             SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                     .id(Integer.toString(i)).messageBody(bodies.get(batch.get(i)));
             if (fifo) {
-                entry.messageGroupId(event.subject()).messageDeduplicationId(event.id());
+                entry.messageGroupId(event.subject()).messageDeduplicationId(event.id() + deduplicationSuffix);
             }
             entries.add(entry.build());
         }

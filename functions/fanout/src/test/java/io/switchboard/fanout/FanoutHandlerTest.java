@@ -50,6 +50,39 @@ class FanoutHandlerTest {
     }
 
     @Test
+    void aPublishedBatch_isOneJsonLogLineWithRequestIdCustomerAndEventIds_andNoPhoneNumber() {
+        // given a batch announcing a new customer (identity phone:+14155550100) and two messages
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        var event = batch(customerRecord("1"), entryRecord("2", "wamid.A", true), entryRecord("3", "wamid.B", false));
+        var context = new io.switchboard.core.testing.TestLambdaContext("fanout");
+        List<com.fasterxml.jackson.databind.JsonNode> lines;
+
+        // when the fan-out publishes it
+        try (var logs = new io.switchboard.core.testing.CapturedLogs()) {
+            handler(publisher).handleRequest(event, context);
+            lines = logs.json();
+            for (String line : logs.lines()) {
+                assertTrue(!io.switchboard.core.testing.CapturedLogs.PERSONAL_DATA.matcher(line).find(), line);
+            }
+        }
+
+        // then one line names the batch: request id, the customer, every event id, in publishing order
+        var published = lines.stream().filter(line -> line.path("message").asText().startsWith("published "))
+                .toList();
+        assertEquals(1, published.size(), lines.toString());
+        var line = published.get(0);
+        assertEquals(context.getAwsRequestId(), line.path("function_request_id").asText());
+        assertEquals(customer.id(), line.path("customer_id").asText());
+        assertEquals(String.join(",", publisher.ids()), line.path("event_ids").asText());
+        assertEquals("published 4 events {switchboard.conversation.opened=1, switchboard.customer.created=1, "
+                + "switchboard.message.received=2} for 1 customers in 4 SendMessageBatch requests",
+                line.path("message").asText());
+        // and every line of the invocation carries its request id
+        lines.forEach(each -> assertEquals(context.getAwsRequestId(), each.path("function_request_id").asText(),
+                each.toString()));
+    }
+
+    @Test
     void queueFailingMidBatch_reportsThatRecord_andSendsNothingAfterIt() {
         // given SQS fails from the third publish on
         var publisher = new ScriptedPublisher(2);
@@ -277,6 +310,10 @@ class FanoutHandlerTest {
                 }
             }
             return new Publication(outcomes, outcomes.size());
+        }
+
+        List<String> ids() {
+            return published.stream().map(CloudEvent::id).toList();
         }
 
         List<String> types() {

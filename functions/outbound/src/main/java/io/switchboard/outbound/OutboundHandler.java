@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.switchboard.core.config.LambdaFunction;
 import io.switchboard.core.http.Faults;
+import io.switchboard.core.ops.MetricNames;
+import io.switchboard.core.ops.Telemetry;
 import io.switchboard.core.outbound.ReplyEngine;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -66,6 +68,9 @@ public class OutboundHandler extends LambdaFunction<SQSEvent, SQSBatchResponse> 
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
+        // The engine answers the outcome only, not the channel: the Sends metric's channel is "all".
+        outcomes.forEach((outcome, count) -> Telemetry.count("all", "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT),
+                MetricNames.SENDS, count));
         LOG.info("commands={} outcomes={} retried={}{}", messages.size(), outcomes, failures.size(),
                 fault == null ? "" : " fault=" + fault);
         return new SQSBatchResponse(failures);

@@ -154,12 +154,10 @@ public final class ConsoleRecorder implements WebhookObserver, ExecutionIntercep
             for (Identity identity : summary.newCustomers) {
                 newCustomers.add(identity.key());
             }
-            boolean changed = summary.customersCreated + summary.appended + summary.statusesApplied
-                    + summary.identitiesLinked + summary.amended > 0;
             boolean repeated = summary.duplicates + summary.statusesStale > 0;
             // A webhook that changed nothing because everything in it was known already is a duplicate (a provider's
             // retry); one that carried nothing to record (an empty batch) stored nothing, and says so.
-            kind = changed || !repeated ? "stored" : "duplicate";
+            kind = summary.storedAnything() || !repeated ? "stored" : "duplicate";
         } else if (status >= 400 && status < 500) {
             kind = "refused";
             reason = verdict.startsWith("refused: ") ? verdict.substring("refused: ".length()) : verdict;

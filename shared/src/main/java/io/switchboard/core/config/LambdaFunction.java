@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.function.aws.LambdaApplicationContextBuilder;
+import io.switchboard.core.ops.Telemetry;
 import java.io.Closeable;
 
 /**
@@ -34,7 +35,8 @@ public abstract class LambdaFunction<I, O> implements RequestHandler<I, O>, Clos
 
     @Override
     public final O handleRequest(I input, Context lambdaContext) {
-        return execute(input);
+        // Every line logged during the call carries its request id; its metrics are flushed at its end.
+        return Telemetry.invocation(lambdaContext, getClass().getSimpleName(), () -> execute(input));
     }
 
     /** One invocation. */

@@ -134,7 +134,8 @@ public final class ChangeEvents {
                 subject, Times.rfc3339(rejected.at()), data);
     }
 
-    private static String arrivalType(ConversationEntry entry) {
+    /** The type announcing a new entry: call.started, voicemail.received, message.received or message.sent. */
+    public static String arrivalType(ConversationEntry entry) {
         if (entry.kind() == EntryKind.CALL) {
             return EventTypes.CALL_STARTED;
         }

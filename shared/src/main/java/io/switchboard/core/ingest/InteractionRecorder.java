@@ -149,6 +149,7 @@ public class InteractionRecorder {
                 customer = created.get(key);
                 summary.customersCreated++;
                 summary.newCustomers.add(interaction.customer());
+                summary.eventTypes.add(io.switchboard.core.events.EventTypes.CUSTOMER_CREATED);
             } else if (lookup.customers().containsKey(key)) {
                 // Known: the looked-up record, its empty display name filled from the payload if need be.
                 customer = directory.resolve(interaction.customer(), interaction.profileName(), interaction.entry().source(),
@@ -160,8 +161,10 @@ public class InteractionRecorder {
             customers.add(customer);
             entries.add(interaction.entry());
         }
-        for (ConversationLog.AppendOutcome outcome : log.appendAll(customers, entries)) {
-            count(summary, outcome);
+        List<ConversationLog.AppendOutcome> outcomes = log.appendAll(customers, entries);
+        for (int i = 0; i < outcomes.size(); i++) {
+            summary.customerIds.add(customers.get(i).id());
+            count(summary, outcomes.get(i), entries.get(i));
         }
         for (Interaction interaction : leftOver) {
             summary.add(recordInOrder(List.of(interaction), lookup));
@@ -179,16 +182,19 @@ public class InteractionRecorder {
             if (interaction instanceof Interaction.LogEntry logEntry) {
                 var entry = logEntry.entry();
                 Customer customer = resolve(summary, lookupFor, logEntry.customer(), logEntry.profileName(), entry.source(), entry.occurredAt());
-                count(summary, log.append(customer, entry));
+                count(summary, log.append(customer, entry), entry);
             } else if (interaction instanceof Interaction.LogReply reply) {
                 var entry = reply.entry();
                 Customer customer = resolve(summary, lookupFor, reply.customer(), reply.profileName(), entry.source(), entry.occurredAt());
-                count(summary, log.append(customer, entry, reply.threadReferences()));
+                count(summary, log.append(customer, entry, reply.threadReferences()), entry);
             } else if (interaction instanceof Interaction.UpdateStatus update) {
                 var change = update.change();
                 Customer customer = resolve(summary, lookupFor, update.customer(), null, change.source(), change.at());
                 switch (log.applyStatus(customer, change)) {
-                    case APPLIED, PLACEHOLDER_CREATED -> summary.statusesApplied++;
+                    case APPLIED, PLACEHOLDER_CREATED -> {
+                        summary.statusesApplied++;
+                        summary.eventTypes.add(io.switchboard.core.events.EventTypes.MESSAGE_STATUS);
+                    }
                     case STALE, UNKNOWN_ENTRY -> summary.statusesStale++;
                 }
             } else if (interaction instanceof Interaction.Watermark watermark) {
@@ -203,7 +209,7 @@ public class InteractionRecorder {
                 if (outcome == ConversationLog.AmendOutcome.AMENDED) {
                     summary.amended++;
                 } else if (outcome == ConversationLog.AmendOutcome.MISSING && amend.ifMissing() != null) {
-                    count(summary, log.append(customer, amend.ifMissing()));
+                    count(summary, log.append(customer, amend.ifMissing()), amend.ifMissing());
                 }
             } else if (interaction instanceof Interaction.ProfileName named) {
                 resolve(summary, lookupFor, named.customer(), named.name(), named.source(), named.at());
@@ -230,13 +236,22 @@ public class InteractionRecorder {
         if (resolution.created()) {
             summary.customersCreated++;
             summary.newCustomers.add(identity);
+            summary.eventTypes.add(io.switchboard.core.events.EventTypes.CUSTOMER_CREATED);
         }
+        summary.customerIds.add(resolution.customer().id());
         return resolution.customer();
     }
 
-    private static void count(Summary summary, ConversationLog.AppendOutcome outcome) {
+    private static void count(Summary summary, ConversationLog.AppendOutcome outcome,
+                              io.switchboard.core.model.ConversationEntry entry) {
+        if (entry.providerMessageId() != null) {
+            summary.providerMessageIds.add(entry.providerMessageId());
+        }
         switch (outcome) {
-            case APPENDED -> summary.appended++;
+            case APPENDED -> {
+                summary.appended++;
+                summary.eventTypes.add(io.switchboard.core.events.ChangeEvents.arrivalType(entry));
+            }
             case DUPLICATE -> summary.duplicates++;
         }
     }
@@ -253,6 +268,17 @@ public class InteractionRecorder {
         public int amended;
         /** The identities whose customer this batch created (a channel may look up their profile name once). */
         public final List<Identity> newCustomers = new java.util.ArrayList<>();
+        /** The customers the batch touched, in order: ids only (they name no person), for the webhook's log line. */
+        public final java.util.Set<String> customerIds = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+        /** The provider message ids of the entries it appended or found. */
+        public final java.util.Set<String> providerMessageIds = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+        /** The event types the fan-out will announce for what it stored (conversation.opened aside: the log decides). */
+        public final java.util.Set<String> eventTypes = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+
+        /** Something new was written (not only duplicates or stale statuses): the webhook's verdict is "stored". */
+        public boolean storedAnything() {
+            return appended + statusesApplied + amended + customersCreated + identitiesLinked > 0;
+        }
 
         void add(Summary other) {
             customersCreated += other.customersCreated;
@@ -264,6 +290,9 @@ public class InteractionRecorder {
             linksRefused += other.linksRefused;
             amended += other.amended;
             newCustomers.addAll(other.newCustomers);
+            customerIds.addAll(other.customerIds);
+            providerMessageIds.addAll(other.providerMessageIds);
+            eventTypes.addAll(other.eventTypes);
         }
 
         @Override

@@ -32,6 +32,8 @@ final class Priming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         channels.values().forEach(WebhookChannel::prime);
+        // The logging layout and the EMF writer load most of their classes at their first use: in the snapshot.
+        io.switchboard.core.ops.Telemetry.prime();
         // Only before a snapshot, not at every init: without SnapStart the first webhook loads the same classes
         // anyway, and a throwaway client would only add to that cold start.
         SdkPriming.primeDynamoDb();

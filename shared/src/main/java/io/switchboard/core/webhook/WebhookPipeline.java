@@ -10,6 +10,8 @@ import io.switchboard.core.http.WebhookRequest;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.ingest.InteractionRecorder;
 import io.switchboard.core.model.RejectedInputException;
+import io.switchboard.core.ops.MetricNames;
+import io.switchboard.core.ops.Telemetry;
 import io.switchboard.core.store.StoreFault;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -41,6 +43,8 @@ public class WebhookPipeline {
         long started = System.nanoTime();
         String method = method(event);
         String path = event.getRawPath();
+        Telemetry.tag(Telemetry.CHANNEL, channel.name());
+        Telemetry.count(channel.name(), MetricNames.WEBHOOKS_RECEIVED, 1);
         Outcome outcome = new Outcome();
         APIGatewayV2HTTPResponse response;
         try {
@@ -53,17 +57,23 @@ public class WebhookPipeline {
             response = Responses.text(400, badInput.getMessage());
         } catch (SdkException | StoreFault storeFault) {
             outcome.verdict = "store unavailable: " + Faults.describe(storeFault);
+            outcome.fault = "store_unavailable";
             response = Responses.text(503, "temporarily unavailable, retry later");
         } catch (Settings.MissingSettingException misconfigured) {
             outcome.verdict = "misconfigured: " + misconfigured.getMessage();
+            outcome.fault = "misconfigured";
             response = Responses.text(500, "webhook not configured");
         } catch (RuntimeException unexpected) {
             // A fault of ours, never the sender's: 503 so the provider retries (nothing is lost once it is fixed).
             outcome.verdict = "unexpected fault: " + Faults.describe(unexpected);
+            outcome.fault = "unexpected";
             response = Responses.text(503, "temporarily unavailable, retry later");
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         int status = response.getStatusCode();
+        count(channel.name(), status, outcome);
+        // One line per webhook: route, answer, verdict, the customers it touched (ids), counts and the event types the
+        // fan-out will announce. No phone number, address or text.
         if (status >= 500) {
             LOG.error("{} {} {} -> {} {} in {} ms", channel.name(), method, path, status, outcome.verdict, millis);
         } else {
@@ -79,15 +89,35 @@ public class WebhookPipeline {
         WebhookRequest request = WebhookRequest.from(event, channel.maxBodyBytes());
         WebhookRoute route = route(channel, request);
         if (route.responder() != null) {
-            outcome.verdict = "answered";
+            outcome.verdict = "handshake answered";
+            outcome.handshake = true;
             return route.responder().respond(request);
         }
         route.verifier().verify(request);
         List<Interaction> interactions = route.parser().parse(request);
         InteractionRecorder.Summary summary = recorder.record(interactions);
         outcome.summary = summary;
-        outcome.verdict = "stored " + interactions.size() + " interactions: " + summary;
+        Telemetry.tag(Telemetry.CUSTOMER_ID, Outcome.joined(summary.customerIds));
+        Telemetry.tag(Telemetry.PROVIDER_MESSAGE_ID, Outcome.joined(summary.providerMessageIds));
+        outcome.verdict = Outcome.verdictOf(interactions.size(), summary);
         return route.answer().answer(request, interactions, summary);
+    }
+
+    private static void count(String channel, int status, Outcome outcome) {
+        if (outcome.summary != null && status < 400) {
+            InteractionRecorder.Summary summary = outcome.summary;
+            Telemetry.count(channel, summary.storedAnything() ? MetricNames.WEBHOOKS_STORED : MetricNames.WEBHOOKS_DUPLICATE, 1);
+            Telemetry.count(channel, MetricNames.ENTRIES_STORED, summary.appended);
+            Telemetry.count(channel, MetricNames.DUPLICATES, summary.duplicates);
+            Telemetry.count(channel, MetricNames.STATUSES_APPLIED, summary.statusesApplied);
+            Telemetry.count(channel, MetricNames.CUSTOMERS_CREATED, summary.customersCreated);
+        } else if (outcome.handshake) {
+            Telemetry.count(channel, MetricNames.HANDSHAKES, 1);
+        } else if (status >= 500) {
+            Telemetry.count(channel, "reason", outcome.fault == null ? "fault" : outcome.fault, MetricNames.WEBHOOKS_FAILED, 1);
+        } else if (status >= 400) {
+            Telemetry.count(channel, "reason", MetricNames.refusalReason(status), MetricNames.WEBHOOKS_REFUSED, 1);
+        }
     }
 
     /** The route for the request's method and path: 404 when no route has the path, 405 when none has the method. */
@@ -117,6 +147,22 @@ public class WebhookPipeline {
     /** What the log line says happened. */
     private static final class Outcome {
         String verdict = "";
+        String fault;
+        boolean handshake;
         InteractionRecorder.Summary summary;
+
+        static String verdictOf(int interactions, InteractionRecorder.Summary summary) {
+            String verdict = summary.storedAnything() ? "stored" : interactions == 0 ? "nothing to store" : "duplicate";
+            return verdict + " " + interactions + " interactions for customer " + (summary.customerIds.isEmpty() ? "-"
+                    : joined(summary.customerIds)) + ": " + summary + " events=" + summary.eventTypes;
+        }
+
+        /** Up to 10 values, comma-separated (a Meta batch may name a thousand customers). */
+        static String joined(java.util.Collection<String> values) {
+            synchronized (values) {
+                return values.stream().limit(10).collect(java.util.stream.Collectors.joining(","))
+                        + (values.size() > 10 ? ",+" + (values.size() - 10) : "");
+            }
+        }
     }
 }
