@@ -129,13 +129,7 @@ public final class WebhookBenchmark {
         try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().streamPoller(false)
                 .template(root.resolve("template.yaml"))
                 .env(Map.of("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET, "WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)))) {
-            Map<String, String> functionEnv = new LinkedHashMap<>();
-            functionEnv.put("AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint());
-            functionEnv.put("AWS_REGION", "us-east-1");
-            functionEnv.put("CUSTOMERS_TABLE", cloud.tableName("CustomersTable"));
-            functionEnv.put("CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"));
-            functionEnv.put("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET);
-            functionEnv.put("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+            Map<String, String> functionEnv = whatsAppEnv(cloud);
 
             List<String[]> rows = new ArrayList<>();
             if (only.contains("cold")) {
@@ -169,6 +163,18 @@ public final class WebhookBenchmark {
         // Embedded services leave idle non-daemon threads behind (DynamoDB Local's server pool lingers for
         // minutes); the measurements are done, so end the JVM now.
         System.exit(0);
+    }
+
+    /** The WhatsApp function's environment on the embedded cloud, as template.yaml gives it (endpoint, tables, secrets). */
+    static Map<String, String> whatsAppEnv(LocalCloud cloud) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("CUSTOMERS_TABLE", cloud.tableName("CustomersTable"));
+        env.put("CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"));
+        env.put("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET);
+        env.put("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+        return env;
     }
 
     private static List<String> only(String[] args) {

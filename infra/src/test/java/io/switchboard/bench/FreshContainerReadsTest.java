@@ -9,7 +9,6 @@ import io.switchboard.core.store.LogItems;
 import io.switchboard.local.InvocationContext;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,13 +23,7 @@ class FreshContainerReadsTest {
     @Test
     void aKnownCustomer_inAFreshContainer_costsOneReadAndOneWrite_andLandsOnTheSameCustomer() {
         try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().streamPoller(false))) {
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("CUSTOMERS_TABLE", cloud.tableName("CustomersTable"));
-            env.put("CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"));
-            env.put("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET);
-            env.put("WHATSAPP_VERIFY_TOKEN", "unused");
+            Map<String, String> env = WebhookBenchmark.whatsAppEnv(cloud);
             String waId = "14155571234";
             long epoch = 1766000000L;
 
