@@ -1,15 +1,18 @@
 package io.switchboard.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
-/** What goes into each function's deployable jar: one HTTP client, and no SQS in a webhook function. */
+/** What goes into each function's deployable jar: one HTTP client, no SQS in a webhook function, and all a code path loads. */
 class DeployableJarsTest {
 
     private static final List<String> OTHER_HTTP_CLIENTS = List.of(
@@ -70,6 +73,85 @@ class DeployableJarsTest {
                     || e.startsWith("com/fasterxml/jackson/datatype/joda/")).toList();
             assertTrue(unused.isEmpty(), function + " carries " + unused.stream().limit(5).toList());
         }
+    }
+
+    /**
+     * The shade filters take out what no code path of a function loads (unused SDK operations' model classes, the
+     * SDK's service metadata, Micronaut beans no function injects, mail protocol providers). Each jar, alone on a
+     * fresh JVM's class path, must still link its SDK clients, send every operation the functions call up to the
+     * wire (public AWS endpoints, resolved without the service metadata), unmarshal the priming's canned DynamoDB
+     * answers and build its handler through the no-arg constructor Lambda calls.
+     */
+    @Test
+    void everyFunctionJar_alone_linksItsClients_sendsItsOperations_andBuildsItsHandler() throws Exception {
+        Map<String, String> handlers = new LinkedHashMap<>();
+        handlers.put("whatsapp", "io.switchboard.whatsapp.WhatsAppWebhookHandler");
+        handlers.put("messenger", "io.switchboard.messenger.MessengerWebhookHandler");
+        handlers.put("telephony", "io.switchboard.telephony.TwilioWebhookHandler");
+        handlers.put("email", "io.switchboard.email.EmailWebhookHandler");
+        handlers.put("fanout", "io.switchboard.fanout.FanoutHandler");
+        handlers.put("outbound", "io.switchboard.outbound.OutboundHandler");
+        handlers.put("api", "io.switchboard.api.CustomerApiHandler");
+        Path probe = probeClasses();
+        for (Map.Entry<String, String> function : handlers.entrySet()) {
+            List<String> entries = entries(function.getKey());
+            assertTrue(entries.stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/regions/servicemetadata/")),
+                    function.getKey() + " carries the service metadata");
+            assertTrue(entries.stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/secretsmanager/")),
+                    function.getKey() + " carries the Secrets Manager client");
+            Path jar = jar(function.getKey());
+            String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(javaBinary, "-cp", jar + java.io.File.pathSeparator + probe,
+                    JarLinkProbe.class.getName(), jar.toString(), function.getValue()).redirectErrorStream(true);
+            // Nothing from this machine's environment: no endpoint overrides, no credentials.
+            builder.environment().clear();
+            builder.environment().put("AWS_REGION", "us-east-1");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int exit = process.waitFor();
+            String tail = output.substring(Math.max(0, output.length() - 3000));
+            assertEquals(0, exit, function.getKey() + ": " + tail);
+            assertTrue(output.contains("built " + function.getValue()), function.getKey() + ": " + tail);
+            boolean dynamoDb = entries.contains("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class");
+            boolean sqs = entries.contains("software/amazon/awssdk/services/sqs/SqsClient.class");
+            boolean ses = entries.contains("software/amazon/awssdk/services/sesv2/SesV2Client.class");
+            assertTrue(dynamoDb, function.getKey() + " has the DynamoDB client");
+            for (String operation : List.of("GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem", "TransactWriteItems")) {
+                assertTrue(output.contains("sent " + operation + " to https://dynamodb.us-east-1.amazonaws.com/"),
+                        function.getKey() + " " + operation + ": " + tail);
+            }
+            assertTrue(output.contains("primed DynamoDB"), function.getKey() + ": " + tail);
+            if (sqs) {
+                for (String operation : List.of("GetQueueUrl", "SendMessage", "SendMessageBatch")) {
+                    assertTrue(output.contains("sent " + operation + " to https://sqs.us-east-1.amazonaws.com/"),
+                            function.getKey() + " " + operation + ": " + tail);
+                }
+            }
+            if (ses) {
+                assertTrue(output.contains("sent SendEmail to https://email.us-east-1.amazonaws.com/v2/email/outbound-emails"),
+                        function.getKey() + ": " + tail);
+            }
+        }
+    }
+
+    /** A directory holding only the probe's classes, so the fresh JVM sees nothing but the jar besides. */
+    private static Path probeClasses() throws IOException {
+        Path dir = Files.createTempDirectory("jar-link-probe");
+        for (String name : List.of("JarLinkProbe", "JarLinkProbe$StopBeforeSending", "JarLinkProbe$StoppedException",
+                "JarLinkProbe$DynamoDb", "JarLinkProbe$Sqs", "JarLinkProbe$Ses")) {
+            String resource = "io/switchboard/it/" + name + ".class";
+            try (java.io.InputStream in = DeployableJarsTest.class.getClassLoader().getResourceAsStream(resource)) {
+                assertTrue(in != null, resource);
+                Path target = dir.resolve(resource);
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target);
+            }
+        }
+        return dir;
+    }
+
+    private static Path jar(String function) {
+        return Repository.root().resolve("functions/" + function + "/target/switchboard-" + function + ".jar");
     }
 
     private static List<String> entries(String function) throws IOException {

@@ -16,11 +16,10 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 
 /**
  * Builds the SDK clients once per container, with an explicit region, credentials provider and the one
@@ -57,10 +56,13 @@ public class AwsClientFactory {
     }
 
     @Singleton
-    Secrets secrets(Settings settings, List<ExecutionInterceptor> interceptors, Clock clock) {
+    Secrets secrets(Settings settings, Clock clock) {
+        // One signed GetSecretValue over a short-lived URLConnection client, not the Secrets Manager SDK client
+        // (see SecretsManagerFetch). The secret is read once per cache period.
         return new Secrets(settings, secretId -> {
-            try (SecretsManagerClient client = configure(SecretsManagerClient.builder(), "SECRETS_MANAGER", settings, interceptors).build()) {
-                return client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
+            try (SdkHttpClient http = httpClient(callTimeout(settings)).build()) {
+                return new SecretsManagerFetch(http, credentials(settings), region(settings),
+                        endpoint(settings, "SECRETS_MANAGER").map(URI::create).orElse(null)).apply(secretId);
             }
         }, clock);
     }
@@ -72,9 +74,8 @@ public class AwsClientFactory {
      */
     public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String serviceEnvName, Settings settings,
                                                                     List<ExecutionInterceptor> interceptors) {
-        Duration callTimeout = settings.get(CALL_TIMEOUT_SECONDS).map(Long::parseLong).map(Duration::ofSeconds)
-                .orElse(API_CALL_TIMEOUT);
-        builder.region(Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1")))
+        Duration callTimeout = callTimeout(settings);
+        builder.region(region(settings))
                 .credentialsProvider(credentials(settings))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         // Standard mode: 3 attempts with jittered backoff. DynamoDB's legacy default (9 attempts)
@@ -85,11 +86,23 @@ public class AwsClientFactory {
                         .build());
         endpoint(settings, serviceEnvName).map(URI::create).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
-            sync.httpClientBuilder(UrlConnectionHttpClient.builder()
-                    .connectionTimeout(callTimeout.compareTo(API_CALL_TIMEOUT) > 0 ? callTimeout : Duration.ofSeconds(2))
-                    .socketTimeout(callTimeout.minusSeconds(1)));
+            sync.httpClientBuilder(httpClient(callTimeout));
         }
         return builder;
+    }
+
+    private static Duration callTimeout(Settings settings) {
+        return settings.get(CALL_TIMEOUT_SECONDS).map(Long::parseLong).map(Duration::ofSeconds).orElse(API_CALL_TIMEOUT);
+    }
+
+    private static Region region(Settings settings) {
+        return Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1"));
+    }
+
+    private static UrlConnectionHttpClient.Builder httpClient(Duration callTimeout) {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(callTimeout.compareTo(API_CALL_TIMEOUT) > 0 ? callTimeout : Duration.ofSeconds(2))
+                .socketTimeout(callTimeout.minusSeconds(1));
     }
 
     private static java.util.Optional<String> endpoint(Settings settings, String serviceEnvName) {

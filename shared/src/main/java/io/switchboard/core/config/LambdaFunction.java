@@ -4,12 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
-import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 import io.switchboard.core.ops.Telemetry;
 import java.io.Closeable;
 
 /**
- * A Lambda entry point on Micronaut Function's Lambda application context ({@link LambdaApplicationContextBuilder}:
+ * A Lambda entry point on Micronaut Function's Lambda application context ({@link Contexts#lambda()}:
  * the function and lambda environments, eager singletons), built once per container; the handler's own
  * {@code @Inject} fields are filled from it.
  *
@@ -24,7 +23,7 @@ public abstract class LambdaFunction<I, O> implements RequestHandler<I, O>, Clos
 
     /** For Lambda: configuration from the environment. */
     protected LambdaFunction() {
-        this(new LambdaApplicationContextBuilder());
+        this(Contexts.lambda());
     }
 
     /** For the local cloud, tests and benchmarks: collaborators come from the builder (see {@link Contexts}). */

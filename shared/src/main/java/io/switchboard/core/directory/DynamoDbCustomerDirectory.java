@@ -10,6 +10,7 @@ import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
 import jakarta.inject.Singleton;
 import io.switchboard.core.store.BatchReads;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -95,9 +98,10 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
         // Read as unclaimed a moment ago: try the claim first; if someone claimed it since, the loop reads the winner.
         boolean unclaimed = lookup.unclaimed().contains(identity.key());
         for (int attempt = 1; ; attempt++) {
-            Optional<String> known = unclaimed && attempt == 1 ? Optional.empty() : customerIdOf(identity);
+            Claim claim = unclaimed && attempt == 1 ? Claim.NONE : claimOf(identity);
+            Optional<String> known = claim.customerId();
             if (known.isPresent()) {
-                Optional<Customer> customer = get(known.get());
+                Optional<Customer> customer = claim.record().isPresent() ? follow(claim.record()) : get(known.get());
                 if (customer.isPresent()) {
                     return new Resolution(fillDisplayName(customer.get(), profileName), false);
                 }
@@ -122,7 +126,18 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
     }
 
     private static Customer newCustomer(Identity identity, String profileName, String source, Instant at) {
-        return new Customer(UUID.randomUUID().toString(), blankToNull(profileName), List.of(identity.key()), at, source, null);
+        return new Customer(customerIdFor(identity), blankToNull(profileName), List.of(identity.key()), at, source, null);
+    }
+
+    /**
+     * A new customer's id, derived from the identity it is created for (a name-based UUID), so that a container
+     * that has not seen the identity yet can read the identity item and, in the same BatchGetItem, the record of the
+     * customer that identity most likely points at ({@link #claimOf}). Only a prefetch: the identity item decides.
+     * Racing first contacts derive the same id, and the claim's condition still lets one of them win; customers
+     * created before ids were derived, linked identities and merges simply miss the prefetch and read once more.
+     */
+    static String customerIdFor(Identity identity) {
+        return UUID.nameUUIDFromBytes(("switchboard-customer\n" + identity.key()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The claim of the identity and the customer record: written together or not at all. */
@@ -243,7 +258,13 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     @Override
     public Optional<Customer> get(String customerId) {
-        Optional<Customer> customer = record(customerId);
+        return follow(record(customerId));
+    }
+
+    /** The customer, or the survivor it was merged into. */
+    private Optional<Customer> follow(Optional<Customer> stored) {
+        Optional<Customer> customer = stored;
+        String customerId = stored.map(Customer::id).orElse(null);
         // A merge only ever points a customer that is not merged at one that is not merged either (both conditions
         // hold in its transaction), so a chain cannot loop; the bound guards against a hand-edited table.
         for (int hops = 0; customer.isPresent() && customer.get().mergedInto() != null; hops++) {
@@ -407,6 +428,44 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 Transactions.pauseOrGiveUp(attempt, "identity link");
             }
         }
+    }
+
+    /** What an identity item says (the customer id, if claimed) and, when read with it, that customer's record. */
+    private record Claim(Optional<String> customerId, Optional<Customer> record) {
+        static final Claim NONE = new Claim(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The identity's customer id from the cache, or one BatchGetItem over both tables: the identity item and the
+     * record of the customer derived from the identity ({@link #customerIdFor}), which is the one it points at
+     * unless it was linked or merged. So a known customer costs one read in a fresh container, as in a warm one.
+     */
+    private Claim claimOf(Identity identity) {
+        String cached = customerIdByIdentity.get(identity.key());
+        if (cached != null) {
+            return new Claim(Optional.of(cached), Optional.empty());
+        }
+        String guess = customerIdFor(identity);
+        Map<String, KeysAndAttributes> keys = new LinkedHashMap<>();
+        keys.put(customersTable(), KeysAndAttributes.builder().consistentRead(true)
+                .keys(Map.of(IDENTITY, LogItems.s(identity.key()))).build());
+        keys.put(logTable(), KeysAndAttributes.builder().consistentRead(true)
+                .keys(LogItems.key(guess, LogItems.CUSTOMER_SK)).build());
+        BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(keys));
+        if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
+            // Throttled: read the plain way (the identity first), which retries on its own.
+            return new Claim(customerIdOf(identity), Optional.empty());
+        }
+        List<Map<String, AttributeValue>> identities = response.responses().getOrDefault(customersTable(), List.of());
+        if (identities.isEmpty()) {
+            return Claim.NONE;
+        }
+        String customerId = identities.get(0).get(CUSTOMER_ID).s();
+        customerIdByIdentity.put(identity.key(), customerId);
+        List<Map<String, AttributeValue>> records = response.responses().getOrDefault(logTable(), List.of());
+        Optional<Customer> record = customerId.equals(guess) && !records.isEmpty()
+                ? Optional.of(LogItems.customerFrom(records.get(0))) : Optional.empty();
+        return new Claim(Optional.of(customerId), record);
     }
 
     private Optional<String> customerIdOf(Identity identity) {
