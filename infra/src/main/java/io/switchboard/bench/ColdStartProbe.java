@@ -3,7 +3,7 @@ package io.switchboard.bench;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.switchboard.local.InvocationContext;
+import io.switchboard.core.config.InvocationContext;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
 import java.io.File;
 import java.io.IOException;

@@ -653,7 +653,7 @@ public final class WebhookBenchmark {
         try (FanoutHandler handler = new FanoutHandler(Contexts.with(Settings.of(settings)))) {
             long start = System.nanoTime();
             for (DynamodbEvent event : events) {
-                StreamsEventResponse response = handler.handleRequest(event, new io.switchboard.local.InvocationContext("switchboard-bench", 15, 1024, LOG));
+                StreamsEventResponse response = handler.handleRequest(event, new io.switchboard.core.config.InvocationContext("switchboard-bench", 15, 1024, LOG));
                 if (response.getBatchItemFailures() != null) {
                     failures += response.getBatchItemFailures().size();
                 }
@@ -717,7 +717,7 @@ public final class WebhookBenchmark {
 
     private static void invoke(com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayV2HTTPEvent,
             com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse> handler, APIGatewayV2HTTPEvent event) {
-        int status = handler.handleRequest(event, new io.switchboard.local.InvocationContext("switchboard-bench", 15, 1024, LOG)).getStatusCode();
+        int status = handler.handleRequest(event, new io.switchboard.core.config.InvocationContext("switchboard-bench", 15, 1024, LOG)).getStatusCode();
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);
         }

@@ -3,6 +3,7 @@ package io.switchboard.local;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.switchboard.core.config.Contexts;
+import io.switchboard.core.config.InvocationContext;
 import io.switchboard.core.config.Settings;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;

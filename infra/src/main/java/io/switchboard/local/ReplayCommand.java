@@ -2,6 +2,7 @@ package io.switchboard.local;
 
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Contexts;
+import io.switchboard.core.config.InvocationContext;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.json.Json;
 import io.switchboard.fanout.ReplayHandler;

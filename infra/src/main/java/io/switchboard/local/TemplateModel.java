@@ -29,9 +29,9 @@ public final class TemplateModel {
 
     /** The stack name {@code AWS::StackName} resolves to locally. */
     public static final String STACK_NAME = "switchboard";
-    public static final String REGION = "us-east-1";
+    public static final String REGION = io.switchboard.core.config.InvocationContext.LOCAL_REGION;
     /** The account id ElasticMQ and DynamoDB Local use in URLs and ARNs. */
-    public static final String ACCOUNT_ID = "000000000000";
+    public static final String ACCOUNT_ID = io.switchboard.core.config.InvocationContext.LOCAL_ACCOUNT_ID;
 
     private static final String TABLE = "AWS::DynamoDB::Table";
     private static final String QUEUE = "AWS::SQS::Queue";

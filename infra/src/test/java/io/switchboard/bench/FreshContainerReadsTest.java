@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.store.LogItems;
-import io.switchboard.local.InvocationContext;
+import io.switchboard.core.config.InvocationContext;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.whatsapp.WhatsAppWebhookHandler;
 import java.util.Map;

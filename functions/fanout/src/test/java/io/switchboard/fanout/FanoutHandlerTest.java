@@ -54,7 +54,7 @@ class FanoutHandlerTest {
         // given a batch announcing a new customer (identity phone:+14155550100) and two messages
         var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
         var event = batch(customerRecord("1"), entryRecord("2", "wamid.A", true), entryRecord("3", "wamid.B", false));
-        var context = new io.switchboard.core.testing.TestLambdaContext("fanout");
+        var context = new io.switchboard.core.config.InvocationContext("fanout");
         List<com.fasterxml.jackson.databind.JsonNode> lines;
 
         // when the fan-out publishes it

@@ -15,7 +15,7 @@ import io.switchboard.core.testing.ApiGatewayEvents;
 import io.switchboard.core.testing.CapturedLogs;
 import io.switchboard.core.testing.InMemoryConversationLog;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
-import io.switchboard.core.testing.TestLambdaContext;
+import io.switchboard.core.config.InvocationContext;
 import io.switchboard.meta.HubSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,12 +49,12 @@ class WhatsAppTelemetryTest {
     @Test
     void aWebhooksLogLines_areJsonWithTheRequestIdAndCustomerId_andNoPhoneNumberOrEmail() {
         byte[] body = Fixtures.bytes("text_message.json");
-        TestLambdaContext context = new TestLambdaContext("whatsapp");
+        InvocationContext context = new InvocationContext("whatsapp");
         List<JsonNode> lines;
         try (CapturedLogs logs = new CapturedLogs()) {
             handler.handleRequest(post(body, HubSignature.sign(body, SECRET)), context);
             // A line quoting personal data on purpose, as an exception or a careless message could.
-            handler.handleRequest(post(body, "sha256=00"), new TestLambdaContext("whatsapp"));
+            handler.handleRequest(post(body, "sha256=00"), new InvocationContext("whatsapp"));
             LoggerFactory.getLogger("io.switchboard.test").warn("customer +{} wrote from ann.example@example.com", PHONE);
             LoggerFactory.getLogger("io.switchboard.test").error("a failure quoting its input",
                     new IllegalStateException("no customer for " + PHONE));
@@ -90,9 +90,9 @@ class WhatsAppTelemetryTest {
     @Test
     void aWebhooksEmf_countsReceivedStoredDuplicatesAndRefusals_byFunctionAndChannel() {
         byte[] body = Fixtures.bytes("text_message.json");
-        handler.handleRequest(post(body, HubSignature.sign(body, SECRET)), new TestLambdaContext("whatsapp"));
-        handler.handleRequest(post(body, HubSignature.sign(body, SECRET)), new TestLambdaContext("whatsapp"));
-        handler.handleRequest(post(body, null), new TestLambdaContext("whatsapp"));
+        handler.handleRequest(post(body, HubSignature.sign(body, SECRET)), new InvocationContext("whatsapp"));
+        handler.handleRequest(post(body, HubSignature.sign(body, SECRET)), new InvocationContext("whatsapp"));
+        handler.handleRequest(post(body, null), new InvocationContext("whatsapp"));
 
         assertEquals(4, emf.size(), "one EMF document per invocation and dimension set: " + emf);
         Map<String, Double> stored = metrics(emf.get(0), List.of("function", "channel"));

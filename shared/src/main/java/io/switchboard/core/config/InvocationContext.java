@@ -1,4 +1,4 @@
-package io.switchboard.local;
+package io.switchboard.core.config;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -8,14 +8,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.slf4j.Logger;
 
-/** The Lambda context of one invocation, as the runtime hands one to every call: a fresh request id each time. */
+/**
+ * The Lambda context of one invocation, as the runtime hands one to every call: a fresh request id each time. For the
+ * local cloud, the benchmark and tests (on AWS the runtime supplies its own); region and account are the local ones.
+ */
 public final class InvocationContext implements Context {
+
+    public static final String LOCAL_REGION = "us-east-1";
+    public static final String LOCAL_ACCOUNT_ID = "000000000000";
 
     private final String functionName;
     private final int memorySize;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline;
     private final LambdaLogger logger;
+
+    /** A context for tests: 15 s, 1,024 MB, the runtime logger's lines on this class's logger. */
+    public InvocationContext(String functionName) {
+        this(functionName, 15, 1024, org.slf4j.LoggerFactory.getLogger(InvocationContext.class));
+    }
 
     public InvocationContext(String functionName, int timeoutSeconds, int memorySize, Logger log) {
         this.functionName = functionName;
@@ -61,7 +72,7 @@ public final class InvocationContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:" + TemplateModel.REGION + ":" + TemplateModel.ACCOUNT_ID + ":function:" + functionName;
+        return "arn:aws:lambda:" + LOCAL_REGION + ":" + LOCAL_ACCOUNT_ID + ":function:" + functionName;
     }
 
     @Override
