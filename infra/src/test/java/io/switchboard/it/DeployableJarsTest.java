@@ -112,6 +112,11 @@ class DeployableJarsTest {
             String tail = output.substring(Math.max(0, output.length() - 3000));
             assertEquals(0, exit, function.getKey() + ": " + tail);
             assertTrue(output.contains("built " + function.getValue()), function.getKey() + ": " + tail);
+            // The shade filters leave log4j plugins named in the plugin cache out of the jar: log4j must skip them
+            // silently (status level warn), since a status line would break the JSON-only log stream.
+            List<String> statusLines = output.lines().filter(line -> line.contains("StatusLogger")
+                    || line.matches("^\\S+ \\S+ (FATAL|ERROR|WARN) .*")).toList();
+            assertTrue(statusLines.isEmpty(), function.getKey() + " printed log4j status lines: " + statusLines);
             boolean dynamoDb = entries.contains("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class");
             boolean sqs = entries.contains("software/amazon/awssdk/services/sqs/SqsClient.class");
             boolean ses = entries.contains("software/amazon/awssdk/services/sesv2/SesV2Client.class");
@@ -131,6 +136,65 @@ class DeployableJarsTest {
                 assertTrue(output.contains("sent SendEmail to https://email.us-east-1.amazonaws.com/v2/email/outbound-emails"),
                         function.getKey() + ": " + tail);
             }
+        }
+    }
+
+    /**
+     * The shade filters leave out log4j plugins that the merged plugin cache still names (and commons-lang3 and
+     * jsr310 classes the metrics never use). A real cold start of the WhatsApp jar, handling one signed webhook
+     * against the embedded cloud, with stdout and stderr together (log4j's status logger writes to stderr), must
+     * print JSON log lines only (no status line), must not load the left-out plugins, and its EMF metrics still load.
+     */
+    @Test
+    void whatsAppJar_coldStartWithAWebhook_printsOnlyJson_andLoadsNoLeftOutPlugin() throws Exception {
+        Path jar = jar("whatsapp");
+        try (io.switchboard.local.LocalCloud cloud = io.switchboard.local.LocalCloud.start(
+                new io.switchboard.local.LocalCloud.Options().streamPoller(false))) {
+            Path dir = Files.createTempDirectory("cold-start-classes");
+            // ColdStartProbe's own classes (as its probeClasses() copies them): the probe, its handlers and context.
+            for (String type : List.of("io.switchboard.bench.ColdStartProbe", "io.switchboard.bench.ColdStartProbe$EmptyHandler",
+                    "io.switchboard.bench.ColdStartProbe$Run", "io.switchboard.bench.PlainWebhookHandler",
+                    "io.switchboard.bench.SignedWebhooks", "io.switchboard.local.InvocationContext")) {
+                for (String suffix : List.of("", "$1", "$2", "$3", "$4")) {
+                    String resource = type.replace('.', '/') + suffix + ".class";
+                    try (java.io.InputStream in = DeployableJarsTest.class.getClassLoader().getResourceAsStream(resource)) {
+                        if (in != null) {
+                            Path target = dir.resolve(resource);
+                            Files.createDirectories(target.getParent());
+                            Files.copy(in, target);
+                        }
+                    }
+                }
+            }
+            Path classLog = Files.createTempFile("cold-start", ".classes");
+            String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(javaBinary, "-Xlog:class+load=info:file=" + classLog,
+                    "-cp", jar + java.io.File.pathSeparator + dir, io.switchboard.bench.ColdStartProbe.class.getName(),
+                    "whatsapp", "14155550178", "wamid.jarstest.1").redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(Map.of("AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint(),
+                    "AWS_REGION", "us-east-1", "CUSTOMERS_TABLE", cloud.tableName("CustomersTable"),
+                    "CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"),
+                    "WHATSAPP_APP_SECRET", "bench-app-secret", "WHATSAPP_VERIFY_TOKEN", "unused"));
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, process.waitFor(), output);
+            List<String> lines = output.trim().lines().toList();
+            assertTrue(lines.get(lines.size() - 1).startsWith("200 "), output);
+            assertTrue(lines.size() > 1, "the webhook logged nothing: " + output);
+            for (String line : lines.subList(0, lines.size() - 1)) {
+                // every line but the probe's own last one is a JSON log line (a status line would not parse)
+                assertTrue(io.switchboard.core.json.Json.MAPPER.readTree(line).path("level").isTextual(), line);
+            }
+            List<String> loaded = Files.readAllLines(classLog);
+            for (String leftOut : List.of("org.apache.logging.log4j.core.appender.rolling.RollingFileManager",
+                    "org.apache.logging.log4j.core.appender.RollingFileAppender", "org.apache.logging.log4j.core.layout.JsonLayout",
+                    "org.apache.logging.log4j.core.filter.ThresholdFilter", "com.fasterxml.jackson.datatype.jsr310.JavaTimeModule")) {
+                assertTrue(loaded.stream().noneMatch(line -> line.contains(" " + leftOut + " ")), leftOut + " was loaded");
+            }
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" org.apache.logging.log4j.layout.template.json.JsonTemplateLayout ")));
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" software.amazon.cloudwatchlogs.emf.logger.MetricsLogger ")),
+                    "the EMF metrics logger is loaded");
         }
     }
 
