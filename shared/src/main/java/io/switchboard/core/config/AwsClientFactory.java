@@ -52,7 +52,29 @@ public class AwsClientFactory {
 
     @Singleton
     DynamoDbClient dynamoDb(Settings settings, List<ExecutionInterceptor> interceptors) {
-        return configure(DynamoDbClient.builder(), "DYNAMODB", settings, interceptors).build();
+        if (interceptors.isEmpty()) {
+            // On Lambda the init warm-up thread builds the client from the same settings while the context starts.
+            DynamoDbClient early = InitWarmUp.takeDynamoDb(clientInputs(settings));
+            if (early != null) {
+                return early;
+            }
+        }
+        return dynamoDbWithout(settings);
+    }
+
+    /** The DynamoDB client {@link #dynamoDb} builds for these settings when no interceptor is registered. */
+    static DynamoDbClient dynamoDbWithout(Settings settings) {
+        return configure(DynamoDbClient.builder(), "DYNAMODB", settings, List.of()).build();
+    }
+
+    /** What {@link #configure} reads from the settings: two clients built from equal inputs are configured alike. */
+    static java.util.Map<String, java.util.Optional<String>> clientInputs(Settings settings) {
+        java.util.Map<String, java.util.Optional<String>> inputs = new java.util.TreeMap<>();
+        for (String name : List.of(Settings.AWS_REGION, Settings.AWS_ENDPOINT_URL, Settings.AWS_ENDPOINT_URL + "_DYNAMODB",
+                Settings.AWS_ENDPOINT_URL + "_SQS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", CALL_TIMEOUT_SECONDS)) {
+            inputs.put(name, settings.get(name));
+        }
+        return inputs;
     }
 
     @Singleton

@@ -23,13 +23,20 @@ public abstract class LambdaFunction<I, O> implements RequestHandler<I, O>, Clos
 
     /** For Lambda: configuration from the environment. */
     protected LambdaFunction() {
-        this(Contexts.lambda());
+        InitWarmUp warmUp = InitWarmUp.start(getClass().getSimpleName());
+        this.context = start(Contexts.lambda(), this);
+        warmUp.await();
     }
 
     /** For the local cloud, tests and benchmarks: collaborators come from the builder (see {@link Contexts}). */
     protected LambdaFunction(ApplicationContextBuilder builder) {
-        this.context = builder.build().start();
-        context.inject(this);
+        this.context = start(builder, this);
+    }
+
+    private static ApplicationContext start(ApplicationContextBuilder builder, Object handler) {
+        ApplicationContext context = builder.build().start();
+        context.inject(handler);
+        return context;
     }
 
     @Override

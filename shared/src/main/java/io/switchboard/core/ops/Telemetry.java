@@ -100,14 +100,15 @@ public final class Telemetry {
     }
 
     /**
-     * Before a SnapStart snapshot: one log line through the JSON layout and one EMF document (discarded) so that
-     * their classes are loaded and initialized in the snapshot, not at the first invocation after a restore.
+     * One log line through the JSON layout and one EMF document (discarded), so that their classes are loaded and
+     * initialized before the first invocation: at a function's init (see {@code InitWarmUp}) and again before a
+     * SnapStart snapshot. The line says what is happening, e.g. "WhatsAppWebhookHandler: initializing".
      */
-    public static void prime() {
+    public static void prime(String message) {
         if (!ENABLED) {
             return;
         }
-        LoggerFactory.getLogger(Telemetry.class).info("logging and metrics primed before a snapshot");
+        LoggerFactory.getLogger(Telemetry.class).info(message);
         Invocation invocation = new Invocation("priming");
         invocation.add("none", null, null, "Primed", 1);
         invocation.flush(line -> { });

@@ -52,7 +52,7 @@ public class DynamoDbCommandLedger implements CommandLedger {
         String sentAt = LogItems.string(item, LogItems.SENT_AT);
         return new Command(commandId, State.valueOf(LogItems.string(item, LogItems.COMMAND_STATE)),
                 LogItems.string(item, LogItems.PROVIDER_MESSAGE_ID), LogItems.string(item, LogItems.ERROR_CODE),
-                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : Instant.parse(sentAt));
+                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : io.switchboard.core.model.Times.parse(sentAt));
     }
 
     @Override

@@ -142,7 +142,7 @@ public final class LogItems {
         String conversationId = string(item, CONVERSATION_ID);
         String lastActivity = string(item, LAST_ACTIVITY_AT);
         OpenConversation open = conversationId == null || lastActivity == null
-                ? null : new OpenConversation(conversationId, Instant.parse(lastActivity));
+                ? null : new OpenConversation(conversationId, Times.parse(lastActivity));
         List<String> merged = new ArrayList<>();
         AttributeValue mergedList = item.get(MERGED);
         if (mergedList != null && mergedList.hasL()) {
@@ -266,7 +266,7 @@ public final class LogItems {
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {
         String value = string(item, name);
-        return value == null ? null : Instant.parse(value);
+        return value == null ? null : Times.parse(value);
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -33,7 +33,7 @@ final class Priming implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         channels.values().forEach(WebhookChannel::prime);
         // The logging layout and the EMF writer load most of their classes at their first use: in the snapshot.
-        io.switchboard.core.ops.Telemetry.prime();
+        io.switchboard.core.ops.Telemetry.prime("priming before a SnapStart snapshot");
         // Only before a snapshot, not at every init: without SnapStart the first webhook loads the same classes
         // anyway, and a throwaway client would only add to that cold start.
         SdkPriming.primeDynamoDb();
