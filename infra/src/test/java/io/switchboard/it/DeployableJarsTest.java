@@ -198,11 +198,64 @@ class DeployableJarsTest {
         }
     }
 
+    /**
+     * The error answers and results that functions' code branches on must unmarshal with what the shade filters keep
+     * (the exception classes are named only by the SDK's error mapping; the closure filters keep what class files
+     * name): each jar alone, against the embedded cloud, gets a ConditionalCheckFailedException from a conditional
+     * PutItem, a TransactionCanceledException with its cancellation reasons from TransactWriteItems, an SQS
+     * SendMessageBatch answer with one entry sent and one refused (a FIFO queue needs a message group), writes EMF
+     * metrics through Telemetry, and, where the jar carries SES (outbound), builds a MIME reply with Jakarta Mail
+     * and sends it to the SES stand-in, which answers with a MessageId.
+     */
+    @Test
+    void everyFunctionJar_alone_unmarshalsErrors_writesMetrics_andSendsEmail() throws Exception {
+        Path probe = probeClasses();
+        try (io.switchboard.local.LocalCloud cloud = io.switchboard.local.LocalCloud.start(
+                new io.switchboard.local.LocalCloud.Options().streamPoller(false).providerStandIns(true))) {
+            for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout", "outbound", "api")) {
+                List<String> entries = entries(function);
+                Path jar = jar(function);
+                String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                ProcessBuilder builder = new ProcessBuilder(javaBinary, "-cp", jar + java.io.File.pathSeparator + probe,
+                        JarLinkProbe.class.getName(), jar.toString(), "-").redirectErrorStream(true);
+                builder.environment().clear();
+                builder.environment().putAll(Map.of("AWS_REGION", "us-east-1",
+                        "AWS_ENDPOINT_URL_DYNAMODB", cloud.dynamoDbEndpoint(), "AWS_ENDPOINT_URL_SQS", cloud.sqsEndpoint(),
+                        "AWS_ENDPOINT_URL_SESV2", cloud.standIns().baseUrl(),
+                        "CONVERSATION_LOG_TABLE", cloud.tableName("ConversationLogTable"),
+                        "PROBE_QUEUE_URL", cloud.queueUrl("EventsQueue")));
+                Process process = builder.start();
+                String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String tail = output.substring(Math.max(0, output.length() - 3000));
+                assertEquals(0, process.waitFor(), function + ": " + tail);
+                assertTrue(output.contains("unmarshalled ConditionalCheckFailedException 400"), function + ": " + tail);
+                assertTrue(output.contains("unmarshalled TransactionCanceledException [ConditionalCheckFailed, None]"),
+                        function + ": " + tail);
+                if (entries.contains("software/amazon/awssdk/services/sqs/SqsClient.class")) {
+                    assertTrue(output.contains("SendMessageBatch successful [good] failed [bad:true]"), function + ": " + tail);
+                }
+                if (entries.contains("software/amazon/awssdk/services/sesv2/SesV2Client.class")) {
+                    assertTrue(output.lines().anyMatch(line -> line.matches("SES sent 0100\\p{XDigit}+-.+")), function + ": " + tail);
+                    assertEquals(1, cloud.standIns().ses().requests().size(), function);
+                    String sent = new String(cloud.standIns().ses().requests().get(0).mime(), java.nio.charset.StandardCharsets.UTF_8);
+                    assertTrue(sent.contains("In-Reply-To: <probe@example.com>") && sent.contains("Subject: =?UTF-8?"), sent);
+                }
+                List<String> emf = output.lines().filter(line -> line.startsWith("emf ")).toList();
+                assertEquals(1, emf.size(), function + ": " + tail);
+                var document = io.switchboard.core.json.Json.MAPPER.readTree(emf.get(0).substring(4));
+                assertEquals("ProbeCount", document.path("_aws").path("CloudWatchMetrics").path(0).path("Metrics").path(0)
+                        .path("Name").asText(), emf.get(0));
+                assertEquals(2.0, document.path("ProbeCount").asDouble(), emf.get(0));
+                assertEquals("jar-probe", document.path("function").asText(), emf.get(0));
+            }
+        }
+    }
+
     /** A directory holding only the probe's classes, so the fresh JVM sees nothing but the jar besides. */
     private static Path probeClasses() throws IOException {
         Path dir = Files.createTempDirectory("jar-link-probe");
         for (String name : List.of("JarLinkProbe", "JarLinkProbe$StopBeforeSending", "JarLinkProbe$StoppedException",
-                "JarLinkProbe$DynamoDb", "JarLinkProbe$Sqs", "JarLinkProbe$Ses")) {
+                "JarLinkProbe$DynamoDb", "JarLinkProbe$Sqs", "JarLinkProbe$Ses", "JarLinkProbe$Cloud", "JarLinkProbe$CloudSes")) {
             String resource = "io/switchboard/it/" + name + ".class";
             try (java.io.InputStream in = DeployableJarsTest.class.getClassLoader().getResourceAsStream(resource)) {
                 assertTrue(in != null, resource);

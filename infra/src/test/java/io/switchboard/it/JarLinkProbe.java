@@ -73,6 +73,18 @@ public final class JarLinkProbe {
         if (present("software.amazon.awssdk.services.sesv2.SesV2Client")) {
             Ses.send();
         }
+        if (System.getenv("PROBE_QUEUE_URL") != null) {
+            // Against the embedded cloud: the error answers and results a function's code handles, unmarshalled by
+            // what the jar keeps; EMF metrics through Telemetry; an email built by the jar's Jakarta Mail and sent.
+            Cloud.dynamoDbErrors();
+            if (present("software.amazon.awssdk.services.sqs.SqsClient")) {
+                Cloud.sqsPartialFailure();
+            }
+            if (present("software.amazon.awssdk.services.sesv2.SesV2Client")) {
+                CloudSes.send();
+            }
+            Cloud.metrics();
+        }
         if (!"-".equals(args[1])) {
             Object handler = Class.forName(args[1]).getConstructor().newInstance();
             System.out.println("built " + handler.getClass().getName());
@@ -140,6 +152,93 @@ public final class JarLinkProbe {
                         .messageGroupId("g").messageDeduplicationId("d")));
                 expectStopped(stop, "SendMessageBatch", () -> client.sendMessageBatch(b -> b.queueUrl(queue).entries(
                         e -> e.id("1").messageBody("{}").messageGroupId("g").messageDeduplicationId("d"))));
+            }
+        }
+    }
+
+    /**
+     * Run when PROBE_QUEUE_URL is set, with AWS_ENDPOINT_URL_DYNAMODB, _SQS and _SESV2 pointing at the embedded cloud
+     * and its SES stand-in (the SDK reads those variables), CONVERSATION_LOG_TABLE naming the log table and
+     * PROBE_QUEUE_URL a FIFO queue.
+     */
+    static final class Cloud {
+        static void dynamoDbErrors() {
+            String table = System.getenv("CONVERSATION_LOG_TABLE");
+            String id = "jar-probe-" + java.util.UUID.randomUUID();
+            Map<String, AttributeValue> key = io.switchboard.core.store.LogItems.key(id, io.switchboard.core.store.LogItems.CUSTOMER_SK);
+            Map<String, AttributeValue> other = io.switchboard.core.store.LogItems.key(id + "-other", io.switchboard.core.store.LogItems.CUSTOMER_SK);
+            String partitionKey = io.switchboard.core.store.LogItems.CUSTOMER_ID;
+            try (var client = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(credentials()).build()) {
+                client.putItem(b -> b.tableName(table).item(key));
+                try {
+                    client.putItem(b -> b.tableName(table).item(key).conditionExpression("attribute_not_exists(#k)")
+                            .expressionAttributeNames(Map.of("#k", partitionKey)));
+                    System.out.println("no ConditionalCheckFailedException");
+                } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException expected) {
+                    System.out.println("unmarshalled ConditionalCheckFailedException " + expected.statusCode());
+                }
+                try {
+                    client.transactWriteItems(b -> b.transactItems(
+                            software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
+                                    .item(key).conditionExpression("attribute_not_exists(#k)")
+                                    .expressionAttributeNames(Map.of("#k", partitionKey))).build(),
+                            software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
+                                    .item(other)).build()));
+                    System.out.println("no TransactionCanceledException");
+                } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException expected) {
+                    System.out.println("unmarshalled TransactionCanceledException " + expected.cancellationReasons().stream()
+                            .map(software.amazon.awssdk.services.dynamodb.model.CancellationReason::code).toList());
+                }
+            }
+        }
+
+        /** One good entry and one a FIFO queue refuses (no message group): the answer names each. */
+        static void sqsPartialFailure() {
+            String queue = System.getenv("PROBE_QUEUE_URL");
+            try (var client = software.amazon.awssdk.services.sqs.SqsClient.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(credentials()).build()) {
+                var answer = client.sendMessageBatch(b -> b.queueUrl(queue).entries(
+                        e -> e.id("good").messageBody("{}").messageGroupId("g").messageDeduplicationId("probe-good"),
+                        e -> e.id("bad").messageBody("{}").messageDeduplicationId("probe-bad")));
+                System.out.println("SendMessageBatch successful " + answer.successful().stream()
+                        .map(software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry::id).toList()
+                        + " failed " + answer.failed().stream()
+                        .map(f -> f.id() + ":" + f.senderFault()).toList());
+            }
+        }
+
+        /** One invocation's counts flushed as an EMF document, the lines printed for the test to parse. */
+        static void metrics() {
+            List<String> lines = new ArrayList<>();
+            io.switchboard.core.ops.Telemetry.metricsSink(lines::add);
+            io.switchboard.core.ops.Telemetry.invocation(null, "jar-probe", () -> {
+                io.switchboard.core.ops.Telemetry.count("probe", "ProbeCount", 2);
+                return null;
+            });
+            lines.forEach(line -> System.out.println("emf " + line));
+        }
+    }
+
+    /** Its own class: verifying it loads Jakarta Mail, which only the outbound jar carries. */
+    static final class CloudSes {
+        /** A reply built as MIME by the jar's Jakarta Mail (as the email sender builds it) and sent through SES v2. */
+        static void send() throws Exception {
+            var mime = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+            mime.setFrom(new jakarta.mail.internet.InternetAddress("support@example.com", true));
+            mime.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress("ann@example.com", true));
+            mime.setSubject("Re: ünïcode", "UTF-8");
+            mime.setHeader("In-Reply-To", "<probe@example.com>");
+            mime.setText("Grüße", "UTF-8");
+            mime.saveChanges();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            mime.writeTo(out);
+            try (var client = software.amazon.awssdk.services.sesv2.SesV2Client.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(credentials()).build()) {
+                String id = client.sendEmail(b -> b.fromEmailAddress("support@example.com")
+                        .destination(d -> d.toAddresses("ann@example.com"))
+                        .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArray(out.toByteArray()))))).messageId();
+                System.out.println("SES sent " + id);
             }
         }
     }
