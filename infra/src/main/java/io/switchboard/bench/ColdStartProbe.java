@@ -69,7 +69,7 @@ public final class ColdStartProbe {
     /**
      * Starts a fresh JVM that runs this probe with the deployable jar first on its class path.
      *
-     * @param deployableJar the function's jar as Lambda would load it
+     * @param deployableJar the function's code: its jar, or the jar unpacked ({@link #unpacked}) as Lambda runs it
      * @param env           the function's environment (endpoints, tables, secrets)
      * @param mode          "whatsapp", "plain" (the hand-written baseline), "empty" (a handler that only answers)
      *                      or "jvm" (no handler at all)
@@ -129,13 +129,7 @@ public final class ColdStartProbe {
                     copyClass(type.getName() + "$" + i, dir);
                 }
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (var paths = Files.walk(dir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                } catch (IOException ignored) {
-                    // a temporary directory left behind
-                }
-            }));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
             probeClasses = dir;
         }
         return probeClasses;
@@ -152,6 +146,41 @@ public final class ColdStartProbe {
             Path target = dir.resolve(resource);
             Files.createDirectories(target.getParent());
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The deployable jar unpacked into a fresh directory, as Lambda unpacks a function's package into
+     * {@code /var/task} and runs its classes from there (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html);
+     * deleted when this JVM exits.
+     */
+    public static Path unpacked(Path deployableJar) throws IOException {
+        Path task = Files.createTempDirectory("var-task");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(deployableJar.toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                Path target = task.resolve(entry.getName()).normalize();
+                if (!target.startsWith(task)) {
+                    throw new IOException("entry outside the package: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(task)));
+        return task;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind
         }
     }
 

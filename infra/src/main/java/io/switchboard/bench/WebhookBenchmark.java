@@ -74,6 +74,8 @@ public final class WebhookBenchmark {
               --help                 this text
               --only PART,PART...    run only these parts (default: all): cold,warm,requests,jars,context,batch,fanout,gateway,logging
               --jvms N               fresh JVMs per cold-start variant (default 7)
+              --from-jar             cold starts run the jar file itself (default: the jar unpacked into a
+                                     directory, as Lambda runs a function from /var/task)
               --webhooks N           warm webhooks timed (default 1000)
               --warmup N             untimed webhooks of each handler first, so both run JIT-compiled code
                                      (default 3000)
@@ -90,7 +92,8 @@ public final class WebhookBenchmark {
                         built here without a framework (baseline: HMAC over the raw body, Jackson parse, GetItem,
                         conditional UpdateItem of the webhook's shape; SDK v2, URLConnection client) and the WhatsApp
                         function through its no-arg constructor (goal <= 1.15x), each answering one signed webhook of a
-                        known customer with a Lambda Context; then the classes each loads (-Xlog:class+load)
+                        known customer with a Lambda Context, from the jar unpacked into a directory as Lambda runs it
+                        (--from-jar: the jar file); then the classes each loads (-Xlog:class+load)
               warm      p50/p99 wall and CPU p50 of one signed webhook, known customer, the function vs the plain
                         handler invoked alternately in this JVM, both making a GetItem and a conditional UpdateItem
                         (goal <= 1.10x CPU); a known customer's message that moves its last activity (a 2-item
@@ -129,6 +132,7 @@ public final class WebhookBenchmark {
         }
         List<String> only = only(args);
         int jvms = intOption(args, "--jvms", 7);
+        boolean fromJar = List.of(args).contains("--from-jar");
         int webhooks = intOption(args, "--webhooks", 1000);
         int warmup = intOption(args, "--warmup", 3000);
         int contextCalls = intOption(args, "--context-calls", 10_000);
@@ -147,7 +151,7 @@ public final class WebhookBenchmark {
 
             List<String[]> rows = new ArrayList<>();
             if (only.contains("cold")) {
-                coldStart(root, functionEnv, jvms, rows);
+                coldStart(root, functionEnv, jvms, fromJar, rows);
             }
             if (only.contains("warm")) {
                 warm(functionEnv, webhooks, warmup, rows);
@@ -173,7 +177,8 @@ public final class WebhookBenchmark {
                 gateway(cloud, gatewayRequests, rows);
             }
             if (only.contains("logging")) {
-                loggingColdStart(root.resolve("functions/whatsapp/target/switchboard-whatsapp.jar"), functionEnv, jvms, rows);
+                Path jar = root.resolve("functions/whatsapp/target/switchboard-whatsapp.jar");
+                loggingColdStart(fromJar ? jar : ColdStartProbe.unpacked(jar), functionEnv, jvms, rows);
             }
             print(rows);
         }
@@ -214,11 +219,14 @@ public final class WebhookBenchmark {
 
     // ------------------------------------------------------------------ cold start
 
-    private static void coldStart(Path root, Map<String, String> env, int jvms, List<String[]> rows) throws Exception {
+    private static void coldStart(Path root, Map<String, String> env, int jvms, boolean fromJar, List<String[]> rows) throws Exception {
         Path whatsAppJar = root.resolve("functions/whatsapp/target/switchboard-whatsapp.jar");
         if (!Files.exists(whatsAppJar)) {
             throw new IllegalStateException(whatsAppJar + " is missing: run mvn -DskipTests package first");
         }
+        // Lambda runs a function from its package unpacked into /var/task, not from the jar file: so do the probes
+        // (all of them from the same directory: the baseline's classes come from the same package).
+        Path whatsAppCode = fromJar ? whatsAppJar : ColdStartProbe.unpacked(whatsAppJar);
         // A known customer, as most webhooks are: the baseline only reads and writes, it creates no customer.
         String waId = "14155569001";
         long epoch = 1763805600L;
@@ -234,12 +242,12 @@ public final class WebhookBenchmark {
         List<Long> whatsAppInvoke = new ArrayList<>();
         for (int i = 0; i < jvms; i++) {
             // Interleaved, so that a burst of load on the shared machine hits all three alike.
-            emptyJvm.add(probe(whatsAppJar, env, List.of(), "jvm", waId, "unused")[0]);
-            long[] baseline = probe(whatsAppJar, env, List.of(), "plain", waId, "wamid.coldplain." + i);
+            emptyJvm.add(probe(whatsAppCode, env, List.of(), "jvm", waId, "unused")[0]);
+            long[] baseline = probe(whatsAppCode, env, List.of(), "plain", waId, "wamid.coldplain." + i);
             plain.add(baseline[0]);
             plainInit.add(baseline[1]);
             plainInvoke.add(baseline[2]);
-            long[] run = probe(whatsAppJar, env, List.of(), "whatsapp", waId, "wamid.coldfn." + i);
+            long[] run = probe(whatsAppCode, env, List.of(), "whatsapp", waId, "wamid.coldfn." + i);
             whatsApp.add(run[0]);
             whatsAppInit.add(run[1]);
             whatsAppInvoke.add(run[2]);
@@ -247,7 +255,7 @@ public final class WebhookBenchmark {
         long floor = median(emptyJvm);
         long baseline = median(plain);
         long cold = median(whatsApp);
-        String how = "median of " + jvms + " fresh JVMs, interleaved; ";
+        String how = "median of " + jvms + " fresh JVMs, interleaved" + (fromJar ? ", run from the jar" : "") + "; ";
         rows.add(new String[] {"cold start: empty JVM (floor: java starts and exits)", ms(floor),
                 how + "same flags and class path", ratio(floor, baseline) + " of baseline"});
         rows.add(new String[] {"cold start: plain handler, no framework (baseline) + 1 webhook", ms(baseline),
@@ -260,7 +268,7 @@ public final class WebhookBenchmark {
         for (String mode : List.of("plain", "whatsapp")) {
             Path log = Files.createTempFile("class-load", ".log");
             try {
-                probe(whatsAppJar, env, List.of("-Xlog:class+load=info:file=" + log), mode, waId, "wamid.coldclasses." + mode);
+                probe(whatsAppCode, env, List.of("-Xlog:class+load=info:file=" + log), mode, waId, "wamid.coldclasses." + mode);
                 List<String> lines = Files.readAllLines(log);
                 rows.add(new String[] {"classes loaded in a cold start: " + ("plain".equals(mode) ? "plain handler" : "WhatsApp function"),
                         String.valueOf(lines.size()), "io.micronaut " + countClasses(lines, " io.micronaut.")

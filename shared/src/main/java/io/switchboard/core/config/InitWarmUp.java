@@ -5,29 +5,31 @@ import io.switchboard.core.ops.Telemetry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
+import io.switchboard.core.json.Json;
+import java.util.concurrent.CountDownLatch;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A function's init on Lambda, on two threads: while the init thread starts the application context, a second
- * thread builds the DynamoDB client from the environment (the context's factory takes it, see
- * {@link AwsClientFactory#dynamoDb}) and then does what the first invocation would otherwise do first: the JSON log
- * layout's and the EMF writer's first use ({@link Telemetry#prime}) and libphonenumber's metadata. The init thread
- * waits for it before the function takes its first invocation, so nothing runs beside an invocation.
+ * A function's init on Lambda, on two threads. The second thread first does what the first webhook would otherwise
+ * do first and what never logs (JSON parsing, the signature's HMAC, libphonenumber's metadata) while the init thread
+ * starts logging; then it builds the DynamoDB client from the environment (the context's factory takes it, see
+ * {@link AwsClientFactory#dynamoDb}) while the init thread does the first use of the JSON log layout and the EMF
+ * writer ({@link Telemetry#prime}) and starts the application context. The init thread waits for the second before the
+ * function takes its first invocation, so nothing runs beside an invocation.
  *
  * <p>The two overlap only where init has more than one CPU: Lambda gives a function CPU in proportion to its memory
  * (one vCPU at 1,769 MB; https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); with less, the same
  * work is merely done in another order. With SnapStart all of it is in the snapshot ({@code Priming}).
  *
- * <p>Logging is started on the init thread before the second thread exists: SLF4J hands a thread that asks for a
- * logger while another thread is still starting it a substitute logger that drops its lines and warns on stderr.
- * The SDK's classes are first initialized on the second thread only (the init thread waits for the client), so the
- * two threads never initialize the same library's classes in opposite orders.
+ * <p>Logging is started by the init thread alone, and the second thread touches nothing that logs through SLF4J
+ * until it has: SLF4J hands a thread that asks for a logger while another thread is still starting it a substitute
+ * logger that drops its lines and warns on stderr. The SDK's classes (with its own shaded Jackson) are initialized
+ * by the second thread only: the init thread waits for the client before it touches it.
  */
 final class InitWarmUp {
-
-    private static final Logger LOG = LoggerFactory.getLogger(InitWarmUp.class);
 
     /** The client built early and the settings it was built from; taken once, by the context's factory. */
     private static volatile CompletableFuture<DynamoDbClient> earlyDynamoDb;
@@ -36,21 +38,34 @@ final class InitWarmUp {
     static final java.util.concurrent.atomic.AtomicInteger HANDED_OUT = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Thread thread;
+    private final CountDownLatch loggingStarted = new CountDownLatch(1);
 
-    private InitWarmUp(String function, Settings settings, CompletableFuture<DynamoDbClient> dynamoDb) {
-        this.thread = new Thread(() -> warm(function, settings, dynamoDb), "init-warm-up");
+    private InitWarmUp(Settings settings, CompletableFuture<DynamoDbClient> dynamoDb) {
+        this.thread = new Thread(() -> warm(settings, dynamoDb), "init-warm-up");
         thread.setDaemon(true);
     }
 
-    /** Starts warming up for {@code function} (its name goes into the first log line), configured from the environment. */
+    /**
+     * Starts the second thread, then primes logging and metrics on this one; the caller then starts its context and
+     * calls {@link #await}. {@code function} names the function in the first log line.
+     */
     static InitWarmUp start(String function) {
         Settings settings = Settings.environment();
         CompletableFuture<DynamoDbClient> dynamoDb = new CompletableFuture<>();
-        InitWarmUp warmUp = new InitWarmUp(function, settings, dynamoDb);
+        InitWarmUp warmUp = new InitWarmUp(settings, dynamoDb);
         if (!"off".equals(System.getProperty("switchboard.init.warmup"))) {
             earlyInputs = AwsClientFactory.clientInputs(settings);
             earlyDynamoDb = dynamoDb;
             warmUp.thread.start();
+            try {
+                // Logging starts here, on the init thread, while the second thread warms up what logs nothing. A
+                // logger, not just SLF4J's factory: log4j starts its context at the first logger, and a thread that
+                // asks for one while another is starting it gets loggers of the unstarted context (ERROR only).
+                LoggerFactory.getLogger(InitWarmUp.class);
+            } finally {
+                warmUp.loggingStarted.countDown();
+            }
+            Telemetry.prime(function + ": initializing");
         }
         return warmUp;
     }
@@ -89,17 +104,28 @@ final class InitWarmUp {
         }
     }
 
-    private static void warm(String function, Settings settings, CompletableFuture<DynamoDbClient> dynamoDb) {
+    private void warm(Settings settings, CompletableFuture<DynamoDbClient> dynamoDb) {
+        try {
+            // First what never logs, while the init thread starts logging: JSON parsing, the webhook signature's
+            // HMAC, and libphonenumber's metadata (it logs through java.util.logging, not SLF4J).
+            Json.MAPPER.readTree("{\"entry\":[{\"id\":\"1\",\"time\":1763805600,\"changes\":[{\"value\":{}}]}]}");
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            hmac.doFinal(new byte[64]);
+            Identity.phone("+14155550100");
+        } catch (Exception | LinkageError ignored) {
+            // The first webhook does the same work and reports what fails.
+        }
+        try {
+            loggingStarted.await();
+        } catch (InterruptedException interrupted) {
+            dynamoDb.completeExceptionally(interrupted);
+            return;
+        }
         try {
             dynamoDb.complete(AwsClientFactory.dynamoDbWithout(settings));
         } catch (RuntimeException | LinkageError failed) {
             dynamoDb.completeExceptionally(failed);
-        }
-        try {
-            Telemetry.prime(function + ": initializing");
-            Identity.phone("+14155550100");
-        } catch (RuntimeException | LinkageError failed) {
-            LOG.debug("init warm-up stopped early: {}", failed.toString());
         }
     }
 }
