@@ -40,8 +40,13 @@ class LambdaEntryPointTest {
             assertTrue(lines.get(lines.size() - 1).startsWith("200 "), run.output());
             // and its log lines are JSON from the shaded jar's own log4j2 configuration: its merged plugin cache holds
             // the JSON template layout and Powertools' resolver (the request id field)
-            assertTrue(lines.size() > 1, run.output());
-            for (String line : lines.subList(0, lines.size() - 1)) {
+            assertTrue(lines.size() > 2, run.output());
+            // the first says the function is initializing (no invocation yet, so no request id: JSON null)
+            var first = io.switchboard.core.json.Json.MAPPER.readTree(lines.get(0));
+            assertEquals("WhatsAppWebhookHandler: initializing", first.path("message").asText(), lines.get(0));
+            assertTrue(first.path("function_request_id").isNull(), lines.get(0));
+            // and every line of the invocation carries its request id
+            for (String line : lines.subList(1, lines.size() - 1)) {
                 var json = io.switchboard.core.json.Json.MAPPER.readTree(line);
                 assertTrue(json.path("function_request_id").isTextual(), line);
             }

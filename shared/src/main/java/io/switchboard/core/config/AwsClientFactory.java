@@ -59,7 +59,7 @@ public class AwsClientFactory {
                 return early;
             }
         }
-        return dynamoDbWithout(settings);
+        return configure(DynamoDbClient.builder(), "DYNAMODB", settings, interceptors).build();
     }
 
     /** The DynamoDB client {@link #dynamoDb} builds for these settings when no interceptor is registered. */

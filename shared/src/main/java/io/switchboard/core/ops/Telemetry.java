@@ -102,7 +102,7 @@ public final class Telemetry {
     /**
      * One log line through the JSON layout and one EMF document (discarded), so that their classes are loaded and
      * initialized before the first invocation: at a function's init (see {@code InitWarmUp}) and again before a
-     * SnapStart snapshot. The line says what is happening, e.g. "WhatsAppWebhookHandler: initializing".
+     * SnapStart snapshot. The line says what is happening (the function's name, then "initializing").
      */
     public static void prime(String message) {
         if (!ENABLED) {
