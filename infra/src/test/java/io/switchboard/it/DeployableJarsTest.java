@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 /** What goes into each function's deployable jar: one HTTP client, no SQS in a webhook function, and all a code path loads. */
 class DeployableJarsTest {
 
+    /** The outbound function's factory of the email sender (the one switch that makes it a bean). */
+    private static final String EMAIL_SENDING = "io/switchboard/outbound/EmailSending.class";
+
     private static final List<String> OTHER_HTTP_CLIENTS = List.of(
             "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache/",
             "software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/nio/netty/");
@@ -43,7 +46,15 @@ class DeployableJarsTest {
         // Each function's own Lambda event types are in its jar (the shade filters keep only the handled ones).
         assertTrue(entries("outbound").contains("com/amazonaws/services/lambda/runtime/events/SQSEvent$SQSMessage.class"));
         assertTrue(entries("outbound").contains("com/amazonaws/services/lambda/runtime/events/SQSBatchResponse.class"));
-        assertTrue(entries("outbound").stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/sesv2/SesV2Client")));
+        // Email goes out through one signed SES v2 call (SesEmailSender), not the SES v2 SDK client; only the outbound
+        // function makes the sender a bean.
+        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout", "outbound", "api")) {
+            assertTrue(entries(function).stream().noneMatch(e -> e.startsWith("software/amazon/awssdk/services/sesv2/")),
+                    function + " carries the SES v2 client");
+        }
+        assertTrue(entries("outbound").contains("io/switchboard/email/SesEmailSender.class"));
+        assertTrue(entries("outbound").contains(EMAIL_SENDING));
+        assertTrue(!entries("email").contains(EMAIL_SENDING));
         assertTrue(entries("api").contains("com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class"));
     }
 
@@ -103,9 +114,13 @@ class DeployableJarsTest {
             String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(javaBinary, "-cp", jar + java.io.File.pathSeparator + probe,
                     JarLinkProbe.class.getName(), jar.toString(), function.getValue()).redirectErrorStream(true);
-            // Nothing from this machine's environment: no endpoint overrides, no credentials.
+            // Nothing from this machine's environment: no endpoint overrides, no credentials but made-up ones in the
+            // variables Lambda sets for a function's role (read by the email sender's signed call).
             builder.environment().clear();
             builder.environment().put("AWS_REGION", "us-east-1");
+            builder.environment().put("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE");
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+            builder.environment().put("AWS_SESSION_TOKEN", "probe-session-token");
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int exit = process.waitFor();
@@ -119,13 +134,16 @@ class DeployableJarsTest {
             assertTrue(statusLines.isEmpty(), function.getKey() + " printed log4j status lines: " + statusLines);
             boolean dynamoDb = entries.contains("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class");
             boolean sqs = entries.contains("software/amazon/awssdk/services/sqs/SqsClient.class");
-            boolean ses = entries.contains("software/amazon/awssdk/services/sesv2/SesV2Client.class");
+            boolean ses = entries.contains(EMAIL_SENDING);
             assertTrue(dynamoDb, function.getKey() + " has the DynamoDB client");
             for (String operation : List.of("GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem", "TransactWriteItems")) {
                 assertTrue(output.contains("sent " + operation + " to https://dynamodb.us-east-1.amazonaws.com/"),
                         function.getKey() + " " + operation + ": " + tail);
             }
             assertTrue(output.contains("primed DynamoDB"), function.getKey() + ": " + tail);
+            // The public endpoints of the signed calls come from the SDK's partition table, which the jar keeps.
+            assertTrue(output.contains("endpoint https://secretsmanager.us-east-1.amazonaws.com\n")
+                    && output.contains("endpoint https://secretsmanager.cn-north-1.amazonaws.com.cn\n"), function.getKey() + ": " + tail);
             if (sqs) {
                 for (String operation : List.of("GetQueueUrl", "SendMessage", "SendMessageBatch")) {
                     assertTrue(output.contains("sent " + operation + " to https://sqs.us-east-1.amazonaws.com/"),
@@ -133,9 +151,15 @@ class DeployableJarsTest {
                 }
             }
             if (ses) {
-                assertTrue(output.contains("sent SendEmail to https://email.us-east-1.amazonaws.com/v2/email/outbound-emails"),
+                assertTrue(output.contains("sent SendEmail to https://email.us-east-1.amazonaws.com/v2/email/outbound-emails"
+                        + " signed with the session token (Transient)"), function.getKey() + ": " + tail);
+                assertTrue(output.contains("senders [MessengerSender, SesEmailSender, TwilioSmsSender, WhatsAppSender]"),
+                        function.getKey() + ": " + tail);
+            } else {
+                assertTrue(output.lines().filter(line -> line.startsWith("senders ")).noneMatch(line -> line.contains("SesEmailSender")),
                         function.getKey() + ": " + tail);
             }
+            assertTrue(output.contains("senders ["), function.getKey() + ": " + tail);
         }
     }
 
@@ -204,8 +228,8 @@ class DeployableJarsTest {
      * name): each jar alone, against the embedded cloud, gets a ConditionalCheckFailedException from a conditional
      * PutItem, a TransactionCanceledException with its cancellation reasons from TransactWriteItems, an SQS
      * SendMessageBatch answer with one entry sent and one refused (a FIFO queue needs a message group), writes EMF
-     * metrics through Telemetry, and, where the jar carries SES (outbound), builds a MIME reply with Jakarta Mail
-     * and sends it to the SES stand-in, which answers with a MessageId.
+     * metrics through Telemetry, and, where the jar sends email (outbound), has its email sender build a MIME reply
+     * with Jakarta Mail and send it, as one signed SES v2 SendEmail, to the SES stand-in, which answers a MessageId.
      */
     @Test
     void everyFunctionJar_alone_unmarshalsErrors_writesMetrics_andSendsEmail() throws Exception {
@@ -234,7 +258,7 @@ class DeployableJarsTest {
                 if (entries.contains("software/amazon/awssdk/services/sqs/SqsClient.class")) {
                     assertTrue(output.contains("SendMessageBatch successful [good] failed [bad:true]"), function + ": " + tail);
                 }
-                if (entries.contains("software/amazon/awssdk/services/sesv2/SesV2Client.class")) {
+                if (entries.contains(EMAIL_SENDING)) {
                     assertTrue(output.lines().anyMatch(line -> line.matches("SES sent 0100\\p{XDigit}+-.+")), function + ": " + tail);
                     assertEquals(1, cloud.standIns().ses().requests().size(), function);
                     String sent = new String(cloud.standIns().ses().requests().get(0).mime(), java.nio.charset.StandardCharsets.UTF_8);
@@ -255,7 +279,8 @@ class DeployableJarsTest {
     private static Path probeClasses() throws IOException {
         Path dir = Files.createTempDirectory("jar-link-probe");
         for (String name : List.of("JarLinkProbe", "JarLinkProbe$StopBeforeSending", "JarLinkProbe$StoppedException",
-                "JarLinkProbe$DynamoDb", "JarLinkProbe$Sqs", "JarLinkProbe$Ses", "JarLinkProbe$Cloud", "JarLinkProbe$CloudSes")) {
+                "JarLinkProbe$DynamoDb", "JarLinkProbe$Sqs", "JarLinkProbe$Ses", "JarLinkProbe$Cloud", "JarLinkProbe$CloudSes",
+                "JarLinkProbe$StopBeforeSendingHttp", "JarLinkProbe$StopBeforeSendingHttp$Stopped")) {
             String resource = "io/switchboard/it/" + name + ".class";
             try (java.io.InputStream in = DeployableJarsTest.class.getClassLoader().getResourceAsStream(resource)) {
                 assertTrue(in != null, resource);

@@ -8,7 +8,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -20,9 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * class): what the shade filters took out must be nothing a function's code path needs. It links every SDK client
  * the jar keeps (verifying a client loads every operation's request class), builds each with no endpoint override
  * (the endpoint rules resolve the public AWS endpoint; the service metadata classes are not in the jar) and sends
- * each operation the functions call up to the wire, where an interceptor stops it; runs the SDK priming, which
- * unmarshals canned DynamoDB answers; and builds the function's handler through its no-arg constructor, whose
- * Micronaut context starts with the bean set the jar keeps. Prints one line per step; exits non-zero on a failure.
+ * each operation the functions call up to the wire, where an interceptor stops it; where the jar sends email (the
+ * outbound function's), signs an SES SendEmail for the public endpoint through the email sender, stopped at its HTTP
+ * client; runs the SDK priming, which unmarshals canned DynamoDB answers; and builds the function's handler through
+ * its no-arg constructor, whose Micronaut context starts with the bean set the jar keeps (its reply senders are
+ * printed). Prints one line per step; exits non-zero on a failure.
  */
 public final class JarLinkProbe {
 
@@ -70,7 +71,11 @@ public final class JarLinkProbe {
         if (present("software.amazon.awssdk.services.sqs.SqsClient")) {
             Sqs.send();
         }
-        if (present("software.amazon.awssdk.services.sesv2.SesV2Client")) {
+        // Every function reads its secret with one signed call to the region's public endpoint (SignedJsonRequest).
+        for (Region region : List.of(Region.US_EAST_1, Region.CN_NORTH_1)) {
+            System.out.println("endpoint " + io.switchboard.core.config.SignedJsonRequest.publicEndpoint("secretsmanager", region));
+        }
+        if (present(EMAIL_SENDING)) {
             Ses.send();
         }
         if (System.getenv("PROBE_QUEUE_URL") != null) {
@@ -80,7 +85,7 @@ public final class JarLinkProbe {
             if (present("software.amazon.awssdk.services.sqs.SqsClient")) {
                 Cloud.sqsPartialFailure();
             }
-            if (present("software.amazon.awssdk.services.sesv2.SesV2Client")) {
+            if (present(EMAIL_SENDING)) {
                 CloudSes.send();
             }
             Cloud.metrics();
@@ -88,6 +93,11 @@ public final class JarLinkProbe {
         if (!"-".equals(args[1])) {
             Object handler = Class.forName(args[1]).getConstructor().newInstance();
             System.out.println("built " + handler.getClass().getName());
+            if (handler instanceof io.switchboard.core.config.LambdaFunction<?, ?> function) {
+                System.out.println("senders " + function.getApplicationContext()
+                        .getBeansOfType(io.switchboard.core.outbound.ReplySender.class).stream()
+                        .map(sender -> sender.getClass().getSimpleName()).sorted().toList());
+            }
             if (handler instanceof AutoCloseable closeable) {
                 closeable.close();
             }
@@ -95,6 +105,9 @@ public final class JarLinkProbe {
         System.out.println("ok");
         System.exit(0);
     }
+
+    /** The outbound function's bean factory of the email sender: only a jar that sends email carries it. */
+    static final String EMAIL_SENDING = "io.switchboard.outbound.EmailSending";
 
     private static boolean present(String className) {
         return JarLinkProbe.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;
@@ -220,39 +233,74 @@ public final class JarLinkProbe {
         }
     }
 
-    /** Its own class: verifying it loads Jakarta Mail, which only the outbound jar carries. */
+    /** The environment's settings (the endpoints), as a function reads them. */
+    static io.switchboard.core.config.Settings environment() {
+        return name -> java.util.Optional.ofNullable(System.getenv(name));
+    }
+
+    /** A reply to an email, as the reply engine hands it to the email sender. */
+    static io.switchboard.core.outbound.OutboundMessage reply() {
+        var answered = io.switchboard.core.model.ConversationEntry.builder(io.switchboard.core.model.Channel.EMAIL,
+                "probe@example.com").source("/email/mime").occurredAt(java.time.Instant.now()).build();
+        return new io.switchboard.core.outbound.OutboundMessage("probe-command", io.switchboard.core.model.Channel.EMAIL,
+                new io.switchboard.core.outbound.ReplyRoute("/email/ses", "support@example.com", "ann@example.com"),
+                "Grüße", List.of(), answered, "Re: ünïcode", null, null);
+    }
+
+    /** Its own class: verifying it loads Jakarta Mail, which only the outbound jar's sender path needs. */
     static final class CloudSes {
-        /** A reply built as MIME by the jar's Jakarta Mail (as the email sender builds it) and sent through SES v2. */
-        static void send() throws Exception {
-            var mime = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
-            mime.setFrom(new jakarta.mail.internet.InternetAddress("support@example.com", true));
-            mime.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress("ann@example.com", true));
-            mime.setSubject("Re: ünïcode", "UTF-8");
-            mime.setHeader("In-Reply-To", "<probe@example.com>");
-            mime.setText("Grüße", "UTF-8");
-            mime.saveChanges();
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            mime.writeTo(out);
-            try (var client = software.amazon.awssdk.services.sesv2.SesV2Client.builder().region(Region.US_EAST_1)
-                    .credentialsProvider(credentials()).build()) {
-                String id = client.sendEmail(b -> b.fromEmailAddress("support@example.com")
-                        .destination(d -> d.toAddresses("ann@example.com"))
-                        .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArray(out.toByteArray()))))).messageId();
-                System.out.println("SES sent " + id);
+        /** A reply built as MIME by the jar's Jakarta Mail and sent by the email sender to the SES stand-in. */
+        static void send() {
+            var result = new io.switchboard.email.SesEmailSender(environment()).send(reply());
+            if (result instanceof io.switchboard.core.outbound.SendResult.Sent sent) {
+                System.out.println("SES sent " + sent.providerMessageId());
+            } else {
+                System.out.println("SES did not send: " + result);
             }
         }
     }
 
-    /** SES v2 SendEmail with raw MIME, as the email sender calls it. */
+    /** An HTTP client that records the request it is handed and fails as if nothing listened. */
+    static final class StopBeforeSendingHttp implements software.amazon.awssdk.http.SdkHttpClient {
+        final List<String> uris = new ArrayList<>();
+
+        @Override
+        public software.amazon.awssdk.http.ExecutableHttpRequest prepareRequest(
+                software.amazon.awssdk.http.HttpExecuteRequest request) {
+            String authorization = request.httpRequest().firstMatchingHeader("Authorization").orElse("");
+            boolean token = request.httpRequest().firstMatchingHeader("X-Amz-Security-Token").isPresent();
+            uris.add(request.httpRequest().getUri() + (authorization.contains("/us-east-1/ses/aws4_request")
+                    ? token ? " signed with the session token" : " signed without the session token" : " unsigned"));
+            return new Stopped();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        static final class Stopped implements software.amazon.awssdk.http.ExecutableHttpRequest {
+            @Override
+            public software.amazon.awssdk.http.HttpExecuteResponse call() throws java.io.IOException {
+                throw new java.net.ConnectException("stopped before sending");
+            }
+
+            @Override
+            public void abort() {
+            }
+        }
+    }
+
+    /**
+     * SES v2 SendEmail with raw MIME, through the email sender with no endpoint setting: the region's public
+     * endpoint, signed with the environment's credentials (as Lambda gives a function its role's), stopped at the
+     * HTTP client.
+     */
     static final class Ses {
         static void send() {
-            StopBeforeSending stop = new StopBeforeSending();
-            try (var client = software.amazon.awssdk.services.sesv2.SesV2Client.builder().region(Region.US_EAST_1)
-                    .credentialsProvider(credentials()).overrideConfiguration(o -> o.addExecutionInterceptor(stop)).build()) {
-                expectStopped(stop, "SendEmail", () -> client.sendEmail(b -> b.fromEmailAddress("support@example.com")
-                        .destination(d -> d.toAddresses("ann@example.com"))
-                        .content(c -> c.raw(r -> r.data(SdkBytes.fromUtf8String("Subject: x\r\n\r\nhello"))))));
-            }
+            StopBeforeSendingHttp stop = new StopBeforeSendingHttp();
+            var result = new io.switchboard.email.SesEmailSender(environment(), stop).send(reply());
+            System.out.println("sent SendEmail to " + stop.uris.get(stop.uris.size() - 1) + " ("
+                    + result.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.switchboard.email;
 
-import io.micronaut.context.annotation.Requires;
-import io.switchboard.core.config.AwsClientFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.config.Settings;
+import io.switchboard.core.config.SignedJsonRequest;
+import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
@@ -11,18 +12,19 @@ import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
 import io.switchboard.core.outbound.SendResult;
-import jakarta.inject.Singleton;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,26 +33,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.model.Destination;
-import software.amazon.awssdk.services.sesv2.model.EmailContent;
-import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
-import software.amazon.awssdk.services.sesv2.model.RawMessage;
-import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
-import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
-import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 
 /**
  * Replies by email through Amazon SES v2 {@code SendEmail} with raw MIME built by Jakarta Mail: From the address the
  * customer wrote to, In-Reply-To and References naming the message answered, text/plain UTF-8.
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
+ *
+ * <p>The call is one SigV4-signed REST-JSON POST ({@link SignedJsonRequest}, signing name {@code ses}), not the SES v2
+ * SDK client: that client names all of the API's operations and loads every one's classes, most of a megabyte of the
+ * outbound jar for the one operation sent here. {@code POST /v2/email/outbound-emails} with
+ * {@code {"FromEmailAddress", "Destination": {"ToAddresses"}, "Content": {"Raw": {"Data": <base64 MIME>}}}}, answered
+ * {@code {"MessageId"}}; an error is its HTTP status and its type ({@code x-amzn-ErrorType}, else the body's
+ * {@code __type} or {@code code}), the operation's own (API_SendEmail.html, Errors) or a common one
+ * (https://docs.aws.amazon.com/ses/latest/APIReference-V2/CommonErrors.html).
  *
  * <p>SES replaces the Message-ID of every message with its own ({@code <MessageId@email.amazonses.com>} in
  * us-east-1, {@code <MessageId@<region>.amazonses.com>} elsewhere), so the id stored for the reply is that one, in
@@ -58,12 +55,10 @@ import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
  * which references it, then joins the conversation.
  * https://docs.aws.amazon.com/ses/latest/dg/header-fields.html
  *
- * <p>The SES client is built on the first send, with the one light HTTP client; nothing is read or built when the
- * bean is. Only present where the SES client is on the classpath (the outbound function): the email webhook jar
- * does not carry it.
+ * <p>The HTTP client is built on the first send; nothing is read or built when the sender is. Not a bean of this
+ * module: the outbound function, the one that sends, makes it one, so the email webhook function's context (which
+ * shares this module) has no sender.
  */
-@Singleton
-@Requires(classes = SesV2Client.class)
 public class SesEmailSender implements ReplySender {
 
     /** The From of replies when the address the customer wrote to is not known. */
@@ -76,9 +71,24 @@ public class SesEmailSender implements ReplySender {
     /** Optional setting: seconds a send may wait for SES's answer (default 10). */
     public static final String SEND_TIMEOUT_SECONDS = "SEND_TIMEOUT_SECONDS";
 
+    /** The endpoint setting's service name, as the SDK names SES v2 ({@code AWS_ENDPOINT_URL_SESV2}). */
+    static final String ENDPOINT_SERVICE = "SESV2";
+    /** https://docs.aws.amazon.com/general/latest/gr/ses.html: email.REGION.amazonaws.com. */
+    static final String ENDPOINT_PREFIX = "email";
+    static final String SIGNING_NAME = "ses";
+    static final String SEND_EMAIL_PATH = "/v2/email/outbound-emails";
     static final String SOURCE = "/email/ses";
     static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * SES asking to send more slowly: the send may succeed later. TooManyRequestsException (429) and
+     * LimitExceededException are SendEmail's own; ThrottlingException (400) is the common error SES answers when
+     * the account's sending rate or daily quota is reached
+     * (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html).
+     */
+    static final Set<String> THROTTLING = Set.of("TooManyRequestsException", "LimitExceededException",
+            "ThrottlingException");
 
     /** SES's errors that no retry can fix, in plain words. */
     static final Map<String, String> PLAIN_REASONS = Map.of(
@@ -90,12 +100,20 @@ public class SesEmailSender implements ReplySender {
             "BadRequestException", "SES refused the request as malformed");
 
     private final Settings settings;
-    private final List<ExecutionInterceptor> interceptors;
-    private volatile SesV2Client client;
+    private final SdkHttpClient http;
+    private volatile SignedJsonRequest ses;
 
-    public SesEmailSender(Settings settings, List<ExecutionInterceptor> interceptors) {
+    public SesEmailSender(Settings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param http the HTTP client to send through, or null for the function's own (URLConnection; connect within
+     *             {@link #CONNECT_TIMEOUT}, an answer within {@link #SEND_TIMEOUT_SECONDS})
+     */
+    public SesEmailSender(Settings settings, SdkHttpClient http) {
         this.settings = settings;
-        this.interceptors = List.copyOf(interceptors);
+        this.http = http;
     }
 
     @Override
@@ -138,30 +156,35 @@ public class SesEmailSender implements ReplySender {
         } catch (MessagingException | IOException unbuildable) {
             return new SendResult.Refused("invalid_message", "the email could not be built: an address is malformed");
         }
+        ObjectNode request = Json.MAPPER.createObjectNode().put("FromEmailAddress", message.route().account());
+        request.putObject("Destination").putArray("ToAddresses").add(message.route().recipient());
+        request.putObject("Content").putObject("Raw").put("Data", Base64.getEncoder().encodeToString(mime));
+        SignedJsonRequest.Answer answer;
         try {
-            String messageId = client().sendEmail(SendEmailRequest.builder()
-                    .fromEmailAddress(message.route().account())
-                    .destination(Destination.builder().toAddresses(message.route().recipient()).build())
-                    .content(EmailContent.builder().raw(RawMessage.builder().data(SdkBytes.fromByteArray(mime))
-                            .build()).build())
-                    .build()).messageId();
-            return new SendResult.Sent(messageId + "@" + messageIdDomain());
-        } catch (TooManyRequestsException | LimitExceededException throttled) {
-            return new SendResult.Transient("SES is throttling sends (" + errorCode(throttled) + ")");
-        } catch (SesV2Exception refused) {
-            if (refused.statusCode() >= 500) {
-                return new SendResult.Transient("SES answered " + refused.statusCode());
-            }
-            String code = errorCode(refused);
-            return new SendResult.Refused(code, PLAIN_REASONS.getOrDefault(code,
-                    "SES refused the message (" + code + ")"));
-        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException timedOut) {
+            answer = ses().post(SEND_EMAIL_PATH, "application/json", Map.of(), request);
+        } catch (InterruptedIOException timedOut) {
+            // The socket timeout: the request may have reached SES.
             return new SendResult.Unknown("no answer from SES in time: the message may have been sent");
-        } catch (SdkClientException failed) {
+        } catch (IOException | RuntimeException failed) {
+            // Unchecked: credentials that do not resolve, or a failure the HTTP client wraps.
             return notConnected(failed)
                     ? new SendResult.Transient("could not connect to SES")
                     : new SendResult.Unknown("no answer from SES (" + failed.getClass().getSimpleName() + ")");
         }
+        if (answer.ok()) {
+            String messageId = answer.body().path("MessageId").asText("");
+            return messageId.isEmpty()
+                    ? new SendResult.Unknown("SES answered " + answer.status() + " without a MessageId")
+                    : new SendResult.Sent(messageId + "@" + messageIdDomain());
+        }
+        String code = answer.errorCode();
+        if (THROTTLING.contains(code)) {
+            return new SendResult.Transient("SES is throttling sends (" + code + ")");
+        }
+        if (answer.status() >= 500) {
+            return new SendResult.Transient("SES answered " + answer.status());
+        }
+        return new SendResult.Refused(code, PLAIN_REASONS.getOrDefault(code, "SES refused the message (" + code + ")"));
     }
 
     /**
@@ -251,34 +274,25 @@ public class SesEmailSender implements ReplySender {
 
     /**
      * Built on the first send: region, credentials and endpoint ({@code AWS_ENDPOINT_URL_SESV2}, else
-     * {@code AWS_ENDPOINT_URL}) as every client of the project; no retries (the reply engine decides, and a retried
-     * send may send twice) and the send timeout as the call's limit.
+     * {@code AWS_ENDPOINT_URL}, else the region's public endpoint) as every AWS call of the project; one attempt (the
+     * reply engine decides on retries, and a retried send may send twice) within the send timeout.
      */
-    private SesV2Client client() {
-        SesV2Client built = client;
+    private SignedJsonRequest ses() {
+        SignedJsonRequest built = ses;
         if (built == null) {
             synchronized (this) {
-                built = client;
+                built = ses;
                 if (built == null) {
                     Duration timeout = settings.get(SEND_TIMEOUT_SECONDS).map(String::trim).map(Long::parseLong)
                             .map(Duration::ofSeconds).orElse(DEFAULT_SEND_TIMEOUT);
-                    var builder = AwsClientFactory.configure(SesV2Client.builder(), "SESV2", settings, interceptors);
-                    builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
-                            .retryStrategy(AwsRetryStrategy.doNotRetry())
-                            .apiCallTimeout(timeout).apiCallAttemptTimeout(timeout).build());
-                    builder.httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(timeout));
-                    built = builder.build();
-                    client = built;
+                    SdkHttpClient client = http != null ? http : UrlConnectionHttpClient.builder()
+                            .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(timeout).build();
+                    built = SignedJsonRequest.forService(settings, ENDPOINT_SERVICE, ENDPOINT_PREFIX, SIGNING_NAME, client);
+                    ses = built;
                 }
             }
         }
         return built;
-    }
-
-    private static String errorCode(SesV2Exception error) {
-        return error.awsErrorDetails() != null && error.awsErrorDetails().errorCode() != null
-                ? error.awsErrorDetails().errorCode() : error.getClass().getSimpleName();
     }
 
     private static boolean notConnected(Throwable failure) {

@@ -57,8 +57,15 @@ class SesEmailSenderTest {
         ProviderStub.Request request = ses.requests().get(0);
         assertEquals("POST", request.method());
         assertEquals("/v2/email/outbound-emails", request.path());
-        assertTrue(request.header("Authorization").startsWith("AWS4-HMAC-SHA256"));
+        String authorization = request.header("Authorization");
+        // SigV4 for SES v2: signing name "ses" in the region (local endpoints sign with the "local" key).
+        assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=local/"), authorization);
+        assertTrue(authorization.contains("/us-east-1/ses/aws4_request"), authorization);
+        assertTrue(authorization.matches(".*Signature=[0-9a-f]{64}$"), authorization);
+        assertTrue(request.header("Content-Type").startsWith("application/json"), request.header("Content-Type"));
         JsonNode body = Json.MAPPER.readTree(request.body());
+        assertEquals(List.of("Content", "Destination", "FromEmailAddress"),
+                iterate(body.fieldNames()), "exactly the fields SendEmail needs here");
         assertEquals("support@shop.example.com", body.path("FromEmailAddress").asText());
         assertEquals("ann@example.com", body.path("Destination").path("ToAddresses").path(0).asText());
         byte[] raw = Base64.getDecoder().decode(body.path("Content").path("Raw").path("Data").asText());
@@ -171,8 +178,92 @@ class SesEmailSenderTest {
         assertEquals(WindowVerdict.OPEN, sender().window(message("Hi", List.of(), null, null), null, NOW));
     }
 
+    @Test
+    void givenEachDocumentedRefusal_whenSent_thenRefusedWithItsCodeAndPlainReason_andThrottlingIsTransient() {
+        // The error type as SES may carry it: the x-amzn-ErrorType header (with a ":<more>" suffix), or the body's
+        // __type (namespaced) or code. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
+        List<String> codes = List.copyOf(new java.util.TreeSet<>(SesEmailSender.PLAIN_REASONS.keySet()));
+        for (int i = 0; i < codes.size(); i++) {
+            String code = codes.get(i);
+            int status = code.equals("NotFoundException") ? 404 : 400;
+            switch (i % 3) {
+                case 0 -> ses.answerNext(status, "{\"message\":\"no\"}",
+                        Map.of("x-amzn-ErrorType", code + ":http://internal.amazon.com/coral/com.amazonaws.sesv2/"));
+                case 1 -> ses.answerNext(status, "{\"__type\":\"com.amazonaws.sesv2#" + code + "\",\"message\":\"no\"}",
+                        Map.of());
+                default -> ses.answerNext(status, "{\"code\":\"" + code + "\",\"message\":\"no\"}", Map.of());
+            }
+            SendResult.Refused refused = assertInstanceOf(SendResult.Refused.class,
+                    sender().send(message("Hi", List.of(), null, "Hello")), code);
+            assertEquals(code, refused.code());
+            assertEquals(SesEmailSender.PLAIN_REASONS.get(code), refused.reason());
+        }
+        for (String throttled : List.of("TooManyRequestsException", "LimitExceededException", "ThrottlingException")) {
+            ses.answerNext(throttled.equals("TooManyRequestsException") ? 429 : 400,
+                    "{\"__type\":\"" + throttled + "\",\"message\":\"Maximum sending rate exceeded.\"}", Map.of());
+            SendResult.Transient later = assertInstanceOf(SendResult.Transient.class,
+                    sender().send(message("Hi", List.of(), null, "Hello")), throttled);
+            assertTrue(later.reason().contains(throttled), later.reason());
+        }
+        ses.answerNext(403, "<html>Forbidden</html>", Map.of());
+        assertEquals("HTTP403", assertInstanceOf(SendResult.Refused.class,
+                sender().send(message("Hi", List.of(), null, "Hello"))).code(), "a proxy's page names no error type");
+        assertEquals(codes.size() + 4, ses.requests().size(), "one request per send: no SDK retries");
+    }
+
+    @Test
+    void givenNoEndpointSetting_whenSent_thenTheRegionsPublicSesEndpointIsCalled() {
+        values.remove("AWS_ENDPOINT_URL_SESV2");
+        values.put(Settings.AWS_REGION, "eu-west-1");
+        List<java.net.URI> called = new java.util.concurrent.CopyOnWriteArrayList<>();
+        software.amazon.awssdk.http.SdkHttpClient refusing = new software.amazon.awssdk.http.SdkHttpClient() {
+            @Override
+            public software.amazon.awssdk.http.ExecutableHttpRequest prepareRequest(
+                    software.amazon.awssdk.http.HttpExecuteRequest request) {
+                called.add(request.httpRequest().getUri());
+                return new software.amazon.awssdk.http.ExecutableHttpRequest() {
+                    @Override
+                    public software.amazon.awssdk.http.HttpExecuteResponse call() throws java.io.IOException {
+                        throw new java.net.ConnectException("not on this machine's network");
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        SendResult result = new SesEmailSender(name -> Optional.ofNullable(values.get(name)), refusing)
+                .send(message("Hi", List.of(), null, "Hello"));
+
+        assertInstanceOf(SendResult.Transient.class, result);
+        assertEquals(List.of(java.net.URI.create("https://email.eu-west-1.amazonaws.com/v2/email/outbound-emails")), called);
+    }
+
+    @Test
+    void theEmailWebhookFunctionsContext_hasNoSender() {
+        try (io.micronaut.context.ApplicationContext context = io.switchboard.core.config.Contexts.with(
+                Settings.of(Map.of(Settings.AWS_REGION, "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1")))
+                .build().start()) {
+            assertTrue(context.getBeansOfType(io.switchboard.core.outbound.ReplySender.class).stream()
+                    .noneMatch(SesEmailSender.class::isInstance));
+        }
+    }
+
     private SesEmailSender sender() {
-        return new SesEmailSender(name -> Optional.ofNullable(values.get(name)), List.of());
+        return new SesEmailSender(name -> Optional.ofNullable(values.get(name)));
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> all = new java.util.ArrayList<>();
+        names.forEachRemaining(all::add);
+        java.util.Collections.sort(all);
+        return all;
     }
 
     private static ConversationEntry customerEmail() {
