@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,7 +55,8 @@ class ReadmeExamplesIT {
         command.environment().keySet().removeIf(name -> Main.DEVELOPMENT_DEFAULTS.containsKey(name)
                 || name.startsWith("AWS_") || name.startsWith("SWITCHBOARD_") || name.startsWith("TWILIO_"));
         Process cloud = command.start();
-        List<String> cloudOutput = Collections.synchronizedList(new ArrayList<>());
+        // Read while the reader thread appends: a copy-on-write list iterates a snapshot.
+        List<String> cloudOutput = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> readLines(cloud, cloudOutput), "readme-cloud-output");
         reader.setDaemon(true);
         reader.start();
