@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A function's init on Lambda, on two threads. The second thread first does what the first webhook would otherwise
- * do first and what never logs (JSON parsing, the signature's HMAC, libphonenumber's metadata) while the init thread
+ * do first and what never logs through SLF4J (JSON parsing and writing, the signature's HMAC, libphonenumber's metadata,
+ * the TLS trust store) while the init thread
  * starts logging; then it builds the DynamoDB client from the environment (the context's factory takes it, see
  * {@link AwsClientFactory#dynamoDb}) while the init thread does the first use of the JSON log layout and the EMF
  * writer ({@link Telemetry#prime}) and starts the application context. The init thread waits for the second before the
@@ -113,6 +114,15 @@ final class InitWarmUp {
             hmac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
             hmac.doFinal(new byte[64]);
             Identity.phone("+14155550100");
+            // Jackson's bean serialization (introspection, annotations, property writers), which the EMF writer's
+            // first document on the init thread then finds loaded.
+            Json.MAPPER.writeValueAsString(new SerializationSample());
+            // TLS: the default trust store (the JDK keeps it once read) and a context on it, as the SDK's HTTP
+            // client builds one (the JDK's own logging is not SLF4J).
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init((java.security.KeyStore) null);
+            javax.net.ssl.SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
         } catch (Exception | LinkageError ignored) {
             // The first webhook does the same work and reports what fails.
         }
@@ -126,6 +136,24 @@ final class InitWarmUp {
             dynamoDb.complete(AwsClientFactory.dynamoDbWithout(settings));
         } catch (RuntimeException | LinkageError failed) {
             dynamoDb.completeExceptionally(failed);
+        }
+    }
+
+    /** A bean of the shapes an EMF document has: named properties, a list of maps, "any" properties. */
+    private static final class SerializationSample {
+        @com.fasterxml.jackson.annotation.JsonProperty("_aws")
+        public Map<String, Object> getMetadata() {
+            return Map.of("Timestamp", 1_763_805_600_000L, "CloudWatchMetrics", java.util.List.of(Map.of("Namespace", "n")));
+        }
+
+        @com.fasterxml.jackson.annotation.JsonAnyGetter
+        public Map<String, Object> getTargetMembers() {
+            return Map.of("function", "f", "Count", 1.0);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String getIgnored() {
+            return "";
         }
     }
 }
