@@ -96,8 +96,9 @@ public final class WebhookBenchmark {
                         (--from-jar: the jar file); then the classes each loads (-Xlog:class+load)
               warm      p50/p99 wall and CPU p50 of one signed webhook, known customer, the function vs the plain
                         handler invoked alternately in this JVM, both making a GetItem and a conditional UpdateItem
-                        (goal <= 1.10x CPU); a known customer's message that moves its last activity (a 2-item
-                        transaction); and a new customer's first message
+                        (goal <= 1.10x CPU); the plain handler inside the function's telemetry (Powertools logging
+                        context, one log line, one EMF document: informational); a known customer's message that
+                        moves its last activity (a 2-item transaction); and a new customer's first message
               requests  AWS requests made per webhook (new customer, known customer warm and fresh, duplicate)
               jars      size of each function's deployable jar (goal <= 12 MB: 12,000,000 bytes)
               context   p50 wall and CPU per call of a window of 200 webhooks invoked with a Lambda Context, after 100
@@ -318,6 +319,7 @@ public final class WebhookBenchmark {
         long epoch = 1763805600L;
         try (WhatsAppWebhookHandler handler = new WhatsAppWebhookHandler(Contexts.with(Settings.of(env)))) {
             PlainWebhookHandler plain = new PlainWebhookHandler(env);
+            PlainWithTelemetry plainTelemetry = new PlainWithTelemetry(plain);
             for (int i = 0; i < 2 * CUSTOMERS; i++) {
                 invoke(handler, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.warmup." + i, epoch + i));
                 invoke(plain, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.plainwarmup." + i, epoch + i));
@@ -328,9 +330,11 @@ public final class WebhookBenchmark {
                 long sameMinute = epoch + 100 + (i % CUSTOMERS) + (i / CUSTOMERS) % 50;
                 invoke(handler, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.jit." + i, sameMinute));
                 invoke(plain, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.plainjit." + i, sameMinute));
+                invoke(plainTelemetry, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.telejit." + i, sameMinute));
             }
             long[][] known = new long[2][webhooks];
             long[][] floor = new long[2][webhooks];
+            long[][] floorTelemetry = new long[2][webhooks];
             for (int i = 0; i < webhooks; i++) {
                 // Alternating the two, same customers, same request shape: a read and a conditional write each. A
                 // customer's messages here come within a minute of its last activity (the warm-up's second message,
@@ -341,6 +345,8 @@ public final class WebhookBenchmark {
                         threads, floor, i);
                 timed(handler, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.warm." + i, sameMinute),
                         threads, known, i);
+                timed(plainTelemetry, SignedWebhooks.whatsAppText(customer(i % CUSTOMERS), "wamid.tele." + i, sameMinute),
+                        threads, floorTelemetry, i);
             }
             // Messages minutes apart move the conversation's last activity: the entry and the customer record are
             // written in one transaction (1 read + a 2-item TransactWriteItems), more than the plain handler does.
@@ -365,6 +371,13 @@ public final class WebhookBenchmark {
                             + "; GetItem + conditional UpdateItem (within a minute of its last activity)",
                     ratio(percentile(known[0], 50), percentile(floor[0], 50)) + " wall, "
                             + ratio(percentile(known[1], 50), percentile(floor[1], 50)) + " CPU (goal <= 1.10x)"});
+            rows.add(new String[] {"warm: plain handler + the function's telemetry (informational)",
+                    us(percentile(floorTelemetry[0], 50)) + " / " + us(percentile(floorTelemetry[0], 99)),
+                    how + us(percentile(floorTelemetry[1], 50)) + "; Powertools logging context, one INFO line, one EMF "
+                            + "document per webhook; the function's CPU is " + ratio(percentile(known[1], 50),
+                            percentile(floorTelemetry[1], 50)) + " of this",
+                    ratio(percentile(floorTelemetry[0], 50), percentile(floor[0], 50)) + " wall, "
+                            + ratio(percentile(floorTelemetry[1], 50), percentile(floor[1], 50)) + " CPU"});
             rows.add(new String[] {"warm: WhatsApp function, known customer, message moving its last activity",
                     us(percentile(moving[0], 50)) + " / " + us(percentile(moving[0], 99)),
                     "p50 / p99 wall over " + movingCount + "; CPU p50 " + us(percentile(moving[1], 50))
@@ -375,6 +388,40 @@ public final class WebhookBenchmark {
                     us(percentile(created[0], 50)) + " / " + us(percentile(created[0], 99)),
                     "p50 / p99 wall over " + newCount + "; CPU p50 " + us(percentile(created[1], 50)),
                     ratio(percentile(created[0], 50), percentile(floor[0], 50)) + " wall"});
+        }
+    }
+
+    /**
+     * The plain handler inside the telemetry the function has (an informational baseline; the issue's has none):
+     * Powertools' logging context per invocation, the pipeline's counts flushed as one EMF document, and one INFO
+     * line per webhook, all through {@link io.switchboard.core.ops.Telemetry} as the function does. The difference
+     * between this row and the function's is the framework and the pipeline alone.
+     */
+    static final class PlainWithTelemetry implements com.amazonaws.services.lambda.runtime.RequestHandler<
+            APIGatewayV2HTTPEvent, com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse> {
+        private static final org.slf4j.Logger LINE = org.slf4j.LoggerFactory.getLogger(PlainWithTelemetry.class);
+        private final PlainWebhookHandler plain;
+
+        PlainWithTelemetry(PlainWebhookHandler plain) {
+            this.plain = plain;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse handleRequest(
+                APIGatewayV2HTTPEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+            return io.switchboard.core.ops.Telemetry.invocation(context, "PlainWebhookHandler", () -> {
+                var answer = plain.handleRequest(event, context);
+                for (String metric : List.of(io.switchboard.core.ops.MetricNames.WEBHOOKS_RECEIVED,
+                        io.switchboard.core.ops.MetricNames.WEBHOOKS_STORED, io.switchboard.core.ops.MetricNames.ENTRIES_STORED)) {
+                    io.switchboard.core.ops.Telemetry.count("whatsapp", metric, 1);
+                }
+                for (String metric : List.of(io.switchboard.core.ops.MetricNames.DUPLICATES,
+                        io.switchboard.core.ops.MetricNames.STATUSES_APPLIED, io.switchboard.core.ops.MetricNames.CUSTOMERS_CREATED)) {
+                    io.switchboard.core.ops.Telemetry.count("whatsapp", metric, 0);
+                }
+                LINE.info("whatsapp POST /webhooks/whatsapp -> {} stored 1 interactions", answer.getStatusCode());
+                return answer;
+            });
         }
     }
 
