@@ -41,6 +41,17 @@ final class ApiProblem extends RuntimeException {
         return new ApiProblem(400, "invalid-command", "The send command is not valid", detail).with("code", commandCode);
     }
 
+    /**
+     * An Idempotency-Key used before for another request: 422, as the IETF draft asks for a key reused with a
+     * different payload (draft-ietf-httpapi-idempotency-key-header, "Error Scenarios").
+     * https://datatracker.ietf.org/doc/html/draft-ietf-httpapi-idempotency-key-header
+     */
+    static ApiProblem idempotencyKeyReused() {
+        return new ApiProblem(422, "idempotency-key-reused", "The Idempotency-Key was used for another request",
+                "this Idempotency-Key was used before with another body or for another customer; nothing was queued. "
+                        + "Retry the first request unchanged to get its answer, or use a new key for a new message");
+    }
+
     static ApiProblem notFound(String detail) {
         return new ApiProblem(404, "not-found", "Not found", detail);
     }

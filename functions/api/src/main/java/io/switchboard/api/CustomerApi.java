@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.BeanProvider;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.directory.CustomerDirectory;
 import io.switchboard.core.events.ChangeEvents;
@@ -18,10 +19,14 @@ import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.log.MergedTimeline;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.Customer;
+import io.switchboard.core.model.CustomerIds;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.RejectedInputException;
 import io.switchboard.core.model.Times;
+import io.switchboard.core.outbound.CommandLedger;
 import io.switchboard.core.outbound.CommandRejection;
+import io.switchboard.core.outbound.ReplyEngine;
+import io.switchboard.core.outbound.ReplySender;
 import io.switchboard.core.outbound.SendCommand;
 import io.switchboard.core.security.Hmac;
 import io.switchboard.core.store.StoreFault;
@@ -34,6 +39,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,9 +65,7 @@ class CustomerApi {
     /** A send command is small; SQS takes 256 KiB, and the outbound function reads the whole body. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(CustomerApi.class);
-    /** Customer ids are random UUIDs (RFC 9562); anything else is refused before the store is asked. */
-    private static final Pattern CUSTOMER_ID =
-            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern LIMIT_DIGITS = Pattern.compile("[0-9]{1,4}");
     /** What SQS takes as a MessageDeduplicationId: 1 to 128 printable ASCII characters, no space. */
     private static final Pattern COMMAND_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final String OPENAPI = "/io/switchboard/api/openapi.yaml";
@@ -72,16 +76,20 @@ class CustomerApi {
     private final ConversationLog log;
     private final TimelineCursor cursors;
     private final CommandQueue commands;
+    private final CommandLedger ledger;
+    private final BeanProvider<ReplySender> senders;
     private final Settings settings;
     private final Clock clock;
     private volatile String openApi;
 
     CustomerApi(CustomerDirectory directory, ConversationLog log, TimelineCursor cursors, CommandQueue commands,
-                Settings settings, Clock clock) {
+                CommandLedger ledger, BeanProvider<ReplySender> senders, Settings settings, Clock clock) {
         this.directory = directory;
         this.log = log;
         this.cursors = cursors;
         this.commands = commands;
+        this.ledger = ledger;
+        this.senders = senders;
         this.settings = settings;
         this.clock = clock;
     }
@@ -216,7 +224,9 @@ class CustomerApi {
         if (data.has("customerId") || data.has("to")) {
             throw ApiProblem.badRequest("the customer is the one in the path: leave out customerId and to");
         }
-        String commandId = idempotencyKey(request).orElseGet(() -> UUID.randomUUID().toString());
+        Optional<String> key = idempotencyKey(request);
+        boolean keyGiven = key.isPresent();
+        String commandId = key.orElseGet(() -> UUID.randomUUID().toString());
         ObjectNode command = Json.MAPPER.createObjectNode()
                 .put("specversion", "1.0").put("id", commandId).put("source", "/api")
                 .put("type", SendCommand.TYPE).put("subject", customerId)
@@ -237,9 +247,55 @@ class CustomerApi {
         if (!parsed.hasContent()) {
             throw ApiProblem.invalidCommand("empty_message", "the command has no text, attachment or template");
         }
-        customer(customerId);
+        Customer customer = customer(customerId);
+        checkTextLength(parsed, customer);
+        if (keyGiven) {
+            claim(parsed);
+        }
         commands.send(customerId, commandId, body);
         return json(202, Json.MAPPER.createObjectNode().put("commandId", commandId));
+    }
+
+    /**
+     * The Idempotency-Key's contract (draft-ietf-httpapi-idempotency-key-header, "Error Scenarios"): the same key with the
+     * same request is the same command (queued again, deduplicated, answered alike); the same key with another
+     * request (other body or other customer) is refused with 422, and nothing is queued. The claim is one
+     * conditional write, so of two racing requests exactly one wins; a command a helpdesk put on the queue with
+     * that id is found in the ledger.
+     */
+    private void claim(SendCommand command) {
+        String fingerprint = command.fingerprint();
+        boolean reused = !ledger.claim(command.id(), fingerprint, clock.instant())
+                || ledger.find(command.id()).map(earlier -> earlier.conflictsWith(fingerprint)).orElse(false);
+        if (reused) {
+            throw ApiProblem.idempotencyKeyReused();
+        }
+    }
+
+    /**
+     * Text over the channel's limit is refused here, as the outbound function would refuse it, when the channel is
+     * known: named in the body, or the reply engine's default (the customer's latest inbound channel; read only
+     * when the text is longer than some channel takes). The limits are the senders' own.
+     */
+    private void checkTextLength(SendCommand command, Customer customer) {
+        if (command.text() == null) {
+            return;
+        }
+        Map<Channel, Integer> limits = new EnumMap<>(Channel.class);
+        senders.stream().forEach(sender -> sender.channels().forEach(channel -> limits.put(channel, sender.maxTextLength(channel))));
+        int characters = command.text().codePointCount(0, command.text().length());
+        if (limits.values().stream().allMatch(limit -> characters <= limit)) {
+            return;
+        }
+        Channel channel = command.channel() != null ? command.channel()
+                : ReplyEngine.defaultChannel(log.history(customer.id(), ReplyEngine.RECENT_ENTRIES));
+        if (channel != null && limits.containsKey(channel)) {
+            try {
+                ReplyEngine.checkTextLength(command.text(), channel, limits.get(channel));
+            } catch (CommandRejection tooLong) {
+                throw ApiProblem.invalidCommand(tooLong.code(), tooLong.reason());
+            }
+        }
     }
 
     /**
@@ -251,10 +307,10 @@ class CustomerApi {
     private APIGatewayV2HTTPResponse merge(String customerId, WebhookRequest request) {
         JsonNode body = jsonObject(request);
         JsonNode from = body.get("from");
-        if (from == null || !from.isTextual() || !CUSTOMER_ID.matcher(from.asText().toLowerCase(Locale.ROOT)).matches()) {
+        String fromId = from == null || !from.isTextual() ? null : CustomerIds.normalize(from.asText());
+        if (fromId == null) {
             throw ApiProblem.badRequest("the body needs \"from\": the id (a UUID) of the customer to merge into this one");
         }
-        String fromId = from.asText().toLowerCase(Locale.ROOT);
         if (fromId.equals(customerId)) {
             throw ApiProblem.mergeConflict("a customer cannot be merged into itself", null);
         }
@@ -325,11 +381,11 @@ class CustomerApi {
 
     private static String customerId(APIGatewayV2HTTPEvent event) {
         Map<String, String> parameters = event.getPathParameters();
-        String id = parameters == null ? null : parameters.get("id");
-        if (id == null || !CUSTOMER_ID.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
+        String id = parameters == null ? null : CustomerIds.normalize(parameters.get("id"));
+        if (id == null) {
             throw ApiProblem.badRequest("a customer id is a UUID, e.g. 4c1d2a3e-0f5b-4e7a-9c8d-1a2b3c4d5e6f");
         }
-        return id.toLowerCase(Locale.ROOT);
+        return id;
     }
 
     private Customer customer(String customerId) {
@@ -340,15 +396,14 @@ class CustomerApi {
         if (text == null) {
             return DEFAULT_LIMIT;
         }
-        try {
-            int limit = Integer.parseInt(text.strip());
+        // ASCII digits only: Integer.parseInt would also take other scripts' digits (full-width 2) and a sign.
+        if (LIMIT_DIGITS.matcher(text).matches()) {
+            int limit = Integer.parseInt(text);
             if (limit >= 1 && limit <= MAX_LIMIT) {
                 return limit;
             }
-        } catch (NumberFormatException notANumber) {
-            // answered below
         }
-        throw ApiProblem.badRequest("limit is a whole number from 1 to " + MAX_LIMIT);
+        throw ApiProblem.badRequest("limit is a whole number from 1 to " + MAX_LIMIT + ", in ASCII digits");
     }
 
     private static Channel channel(String name) {

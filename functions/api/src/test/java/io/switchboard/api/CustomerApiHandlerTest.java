@@ -14,6 +14,7 @@ import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
+import io.switchboard.core.testing.InMemoryCommandLedger;
 import io.switchboard.core.testing.InMemoryConversationLog;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import java.io.IOException;
@@ -32,12 +33,14 @@ class CustomerApiHandlerTest {
     private static final String TOKEN = "unit-test-token";
     private final InMemoryCustomerDirectory directory = new InMemoryCustomerDirectory();
     private final InMemoryConversationLog log = new InMemoryConversationLog();
+    private final InMemoryCommandLedger ledger = new InMemoryCommandLedger();
     private CustomerApiHandler handler;
     private Customer ann;
 
     @BeforeEach
     void start() {
-        handler = new CustomerApiHandler(Contexts.with(Settings.of(Map.of(CustomerApi.API_TOKEN, TOKEN)), directory, log));
+        handler = new CustomerApiHandler(Contexts.with(Settings.of(Map.of(CustomerApi.API_TOKEN, TOKEN)), directory, log,
+                ledger));
         Instant at = Instant.parse("2026-01-05T10:00:00Z");
         ann = directory.resolve(Identity.phone("14155550100"), "Ann Example", "/test/1", at).customer();
         for (int i = 0; i < 5; i++) {
@@ -119,6 +122,48 @@ class CustomerApiHandlerTest {
         assertEquals(400, handler.handleRequest(spaced, null).getStatusCode());
         // A valid command for nobody: 404 before the queue (none is configured here) is asked.
         call("POST /v1/customers/{id}/messages", "00000000-0000-4000-8000-000000000000", null, "{\"text\":\"hi\"}", 404);
+    }
+
+    @Test
+    void givenTextOverTheChannelsLimitInCodePoints_whenSent_then400TextTooLongBeforeTheQueue() {
+        // Ann last wrote by SMS (Twilio: Body up to 1600 characters), the default channel; WhatsApp takes 4096.
+        String overSms = "{\"text\":\"" + "x".repeat(1601) + "\"}";
+        JsonNode tooLong = body(call("POST /v1/customers/{id}/messages", ann.id(), null, overSms, 400));
+        assertEquals("text_too_long", tooLong.path("code").asText());
+        String overWhatsApp = "{\"channel\":\"whatsapp\",\"text\":\"" + "\uD83D\uDE00".repeat(4097) + "\"}";
+        assertEquals("text_too_long", body(call("POST /v1/customers/{id}/messages", ann.id(), null, overWhatsApp, 400))
+                .path("code").asText());
+        assertTrue(body(call("POST /v1/customers/{id}/messages", ann.id(), null, overWhatsApp, 400)).path("detail")
+                .asText().contains("4097 characters"), "emoji count as one character each");
+    }
+
+    @Test
+    void givenAnIdempotencyKeyClaimedForAnotherRequest_whenSent_then422AndNothingQueued() {
+        ledger.claim("key-1", "fingerprint-of-another-request", Instant.now());
+        APIGatewayV2HTTPEvent reused = event("POST /v1/customers/{id}/messages", ann.id(), null, "{\"text\":\"hi\"}");
+        reused.getHeaders().put("idempotency-key", "key-1");
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(reused, null);
+
+        assertEquals(422, response.getStatusCode(), response.getBody());
+        assertEquals("urn:switchboard:problem:idempotency-key-reused", body(response).path("type").asText());
+    }
+
+    @Test
+    void givenALimitThatIsNotPlainAsciiDigits_whenTheTimelineIsRead_then400() {
+        for (String limit : List.of("\uFF12", " 5 ", "+5", "5 ", "٣", "-1", "")) {
+            call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("limit", limit), null, 400);
+        }
+        assertEquals(5, body(call("GET /v1/customers/{id}/timeline", ann.id(), Map.of("limit", "5"), null, 200))
+                .path("entries").size());
+    }
+
+    @Test
+    void givenAnUnknownTypeOrACharacterThatWouldBeCleaned_whenLinked_then400AndNothingStored() {
+        for (String key : List.of("bogus:1", "client:a\\u0000b", "client:a\\ud800b", "client:a\uFFFDb")) {
+            call("POST /v1/customers/{id}/identities", ann.id(), null, "{\"identity\":\"" + key + "\"}", 400);
+        }
+        assertEquals(List.of("phone:+14155550100"), directory.get(ann.id()).orElseThrow().identities());
     }
 
     @Test

@@ -89,31 +89,77 @@ public record Identity(String key) {
     }
 
     /**
+     * The identity types a key written outside ingestion may have, with how many {@code :}-separated parts their
+     * value has: the types the channel modules build at ingestion (Meta's page- and account-scoped ids
+     * {@code messenger:<page>:<psid>}, {@code instagram:<account>:<igsid>}, their {@code *-user-ref:<account>:<ref>},
+     * WhatsApp's {@code whatsapp-user:<id>}, Twilio's {@code sip:}, {@code client:}, {@code anonymous:<CallSid>} and
+     * {@code sms-sender:} for short codes and alphanumeric senders), the core's {@code phone:} and {@code email:},
+     * and a helpdesk's own {@code external:<system>:<id>}. A type outside this list is no key any channel could
+     * ever resolve: it is refused rather than stored.
+     */
+    private static final java.util.Map<String, Integer> KNOWN_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry("phone", 1), java.util.Map.entry("email", 1),
+            java.util.Map.entry("external", 2),
+            java.util.Map.entry("messenger", 2), java.util.Map.entry("instagram", 2),
+            java.util.Map.entry("messenger-user-ref", 2), java.util.Map.entry("instagram-user-ref", 2),
+            java.util.Map.entry("whatsapp-user", 1),
+            java.util.Map.entry("sip", 1), java.util.Map.entry("client", 1), java.util.Map.entry("anonymous", 1),
+            java.util.Map.entry("sms-sender", 1));
+
+    /**
      * An identity key as written outside ingestion (a send command's {@code to}, the customer API), normalized the
      * way ingestion writes it: {@code phone:} numbers to E.164 and {@code email:} addresses lower-cased, so that
      * {@code phone:+1 (415) 555-0100} finds the customer a message from 14155550100 created. Other types are kept
      * as written; {@code external:<system>:<id>} names a record in one of the helpdesk's own systems.
      *
-     * @throws InvalidIdentityException when the key is not {@code type:value} with a lower-case type
+     * <p>Strict, unlike the constructor (which cleans what a webhook carries): a key with a control character, a
+     * noncharacter, a lone surrogate or U+FFFD (what undecodable bytes became) is refused, not cleaned, so two
+     * different inputs can never land on one stored key.
+     *
+     * @throws InvalidIdentityException when the key is not {@code type:value} of a known type, or holds such a
+     *                                  character
      */
     public static Identity parse(String key) {
         int colon = key == null ? -1 : key.indexOf(':');
         if (colon < 1 || !KEY_TYPE.matcher(key.substring(0, colon)).matches() || key.substring(colon + 1).isBlank()) {
             throw new InvalidIdentityException("an identity key is type:value, e.g. phone:+14155550100");
         }
+        String type = key.substring(0, colon);
+        Integer parts = KNOWN_TYPES.get(type);
+        if (parts == null) {
+            throw new InvalidIdentityException("unknown identity type " + type + "; the types are "
+                    + String.join(", ", new java.util.TreeSet<>(KNOWN_TYPES.keySet())));
+        }
         String value = key.substring(colon + 1);
-        return switch (key.substring(0, colon)) {
+        if (!storable(value)) {
+            throw new InvalidIdentityException("an identity key holds no control characters, noncharacters, "
+                    + "unpaired surrogates or U+FFFD");
+        }
+        if (parts == 2) {
+            int separator = value.indexOf(':');
+            if (separator < 1 || value.substring(separator + 1).isBlank()) {
+                throw new InvalidIdentityException("a " + type + " identity is " + type + ":<"
+                        + (type.equals("external") ? "system" : "account") + ">:<id>");
+            }
+        }
+        return switch (type) {
             case "phone" -> phone(value);
             case "email" -> email(value);
-            case "external" -> {
-                int separator = value.indexOf(':');
-                if (separator < 1 || value.substring(separator + 1).isBlank()) {
-                    throw new InvalidIdentityException("an external identity is external:<system>:<id>");
-                }
-                yield new Identity(key);
-            }
             default -> new Identity(key);
         };
+    }
+
+    /** Whether every character is one a stored key keeps as given (see {@link Text}), and none is U+FFFD. */
+    private static boolean storable(String value) {
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            if (Character.getType(codePoint) == Character.CONTROL || !Text.allowed(codePoint)
+                    || codePoint == Text.REPLACEMENT) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return true;
     }
 
     public String type() {

@@ -20,10 +20,19 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * {@code sk = command}), so a rejection reaches helpdesks through the same stream and fan-out as every other
  * change (a transactional outbox), and the outbound function needs no queue permission to announce it. Every
  * state change is one conditional write.
+ *
+ * <p>Beside it in the command's partition: {@code sk = conflict#<fingerprint>}, a rejected reuse of the id for
+ * another request (announced through the stream like any rejection, the first command's item untouched), and
+ * {@code sk = request}, the customer API's claim of the id as an Idempotency-Key (never announced).
  */
 @Singleton
 @Secondary
 public class DynamoDbCommandLedger implements CommandLedger {
+
+    /** What the command asked for ({@link SendCommand#fingerprint}). */
+    static final String FINGERPRINT = "fingerprint";
+    private static final String CONFLICT_SK_PREFIX = "conflict#";
+    private static final String REQUEST_SK = "request";
 
     private final DynamoDbClient dynamoDb;
     private final Settings settings;
@@ -38,7 +47,11 @@ public class DynamoDbCommandLedger implements CommandLedger {
     }
 
     private static Map<String, AttributeValue> key(String commandId) {
-        return LogItems.key(LogItems.COMMAND_PARTITION_PREFIX + commandId, LogItems.COMMAND_SK);
+        return key(commandId, LogItems.COMMAND_SK);
+    }
+
+    private static Map<String, AttributeValue> key(String commandId, String sk) {
+        return LogItems.key(LogItems.COMMAND_PARTITION_PREFIX + commandId, sk);
     }
 
     @Override
@@ -52,11 +65,13 @@ public class DynamoDbCommandLedger implements CommandLedger {
         String sentAt = LogItems.string(item, LogItems.SENT_AT);
         return new Command(commandId, State.valueOf(LogItems.string(item, LogItems.COMMAND_STATE)),
                 LogItems.string(item, LogItems.PROVIDER_MESSAGE_ID), LogItems.string(item, LogItems.ERROR_CODE),
-                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : io.switchboard.core.model.Times.parse(sentAt));
+                LogItems.string(item, LogItems.ERROR_REASON), sentAt == null ? null : io.switchboard.core.model.Times.parse(sentAt),
+                LogItems.string(item, FINGERPRINT));
     }
 
     @Override
-    public Optional<Command> start(String commandId, String source, Instant sentAt, String errorCode, String errorReason) {
+    public Optional<Command> start(String commandId, String source, String fingerprint, Instant sentAt, String errorCode,
+                                   String errorReason) {
         State state = errorCode == null ? State.SENDING : State.FAILED;
         Expressions update = new Expressions()
                 .set(LogItems.RECORD_TYPE, LogItems.s(LogItems.TYPE_COMMAND))
@@ -68,6 +83,15 @@ public class DynamoDbCommandLedger implements CommandLedger {
         if (errorCode != null) {
             update.set(LogItems.ERROR_CODE, LogItems.s(errorCode)).set(LogItems.ERROR_REASON, LogItems.s(errorReason));
         }
+        return create(commandId, withFingerprint(update, fingerprint));
+    }
+
+    private static Expressions withFingerprint(Expressions update, String fingerprint) {
+        return fingerprint == null ? update : update.set(FINGERPRINT, LogItems.s(fingerprint));
+    }
+
+    /** Writes the command's item if it has none: empty, or the item an earlier delivery left (it came with the refusal). */
+    private Optional<Command> create(String commandId, Expressions update) {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
                     .key(key(commandId))
@@ -108,7 +132,22 @@ public class DynamoDbCommandLedger implements CommandLedger {
     }
 
     @Override
-    public void reject(String commandId, String subject, String source, String code, String reason, Instant at) {
+    public Optional<Command> reject(String commandId, String subject, String source, String fingerprint, String code,
+                                    String reason, Instant at) {
+        return create(commandId, withFingerprint(rejection(commandId, subject, source, code, reason, at), fingerprint));
+    }
+
+    @Override
+    public void conflict(String commandId, String subject, String source, String fingerprint, String reason, Instant at) {
+        Expressions update = rejection(commandId, subject, source, ID_CONFLICT, reason, at)
+                .set(FINGERPRINT, LogItems.s(fingerprint));
+        write(key(commandId, CONFLICT_SK_PREFIX + fingerprint), update,
+                "attribute_not_exists(" + update.name(LogItems.SK) + ")");
+    }
+
+    /** A REJECTED command item: the stream turns its insertion into {@code switchboard.command.rejected}. */
+    private static Expressions rejection(String commandId, String subject, String source, String code, String reason,
+                                         Instant at) {
         Expressions update = new Expressions()
                 .set(LogItems.RECORD_TYPE, LogItems.s(LogItems.TYPE_COMMAND))
                 .set(LogItems.COMMAND_ID, LogItems.s(commandId))
@@ -122,14 +161,28 @@ public class DynamoDbCommandLedger implements CommandLedger {
         if (source != null) {
             update.set(LogItems.COMMAND_SOURCE, LogItems.s(source));
         }
-        write(commandId, update, "attribute_not_exists(" + update.name(LogItems.SK) + ")");
+        return update;
+    }
+
+    @Override
+    public boolean claim(String commandId, String fingerprint, Instant at) {
+        // No record type: the stream sees an item that announces nothing.
+        Expressions update = new Expressions()
+                .set(FINGERPRINT, LogItems.s(fingerprint))
+                .set(LogItems.UPDATED_AT, LogItems.s(LogItems.time(at)));
+        return write(key(commandId, REQUEST_SK), update, "attribute_not_exists(" + update.name(LogItems.SK) + ") OR "
+                + update.name(FINGERPRINT) + " = " + update.value(FINGERPRINT, LogItems.s(fingerprint)));
     }
 
     /** One conditional upsert; false when the condition did not hold. */
     private boolean write(String commandId, Expressions update, String condition) {
+        return write(key(commandId), update, condition);
+    }
+
+    private boolean write(Map<String, AttributeValue> key, Expressions update, String condition) {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
-                    .key(key(commandId))
+                    .key(key)
                     .updateExpression(update.update())
                     .conditionExpression(condition)
                     .expressionAttributeNames(update.names())

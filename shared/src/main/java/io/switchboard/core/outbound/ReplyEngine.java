@@ -40,7 +40,7 @@ public class ReplyEngine {
     /** First pause between those calls, in milliseconds; doubling, at most 8x. */
     public static final String SEND_RETRY_FIRST_MS = "SEND_RETRY_FIRST_MS";
     /** Recent entries read to find the customer's latest inbound message per channel. */
-    static final int RECENT_ENTRIES = 100;
+    public static final int RECENT_ENTRIES = 100;
     private static final int OUTCOME_WRITE_ATTEMPTS = 8;
 
     private final CustomerDirectory directory;
@@ -77,28 +77,37 @@ public class ReplyEngine {
         try {
             command = SendCommand.parse(body);
         } catch (CommandRejection rejected) {
-            ledger.reject(SendCommand.idOf(body, fallbackId), SendCommand.subjectOf(body), SendCommand.sourceOf(body),
-                    rejected.code(), rejected.reason(), clock.instant());
-            return Outcome.REJECTED;
+            // Unreadable: what it asked for is its body; an identical redelivery is then a duplicate.
+            return reject(SendCommand.idOf(body, fallbackId), SendCommand.subjectOf(body), SendCommand.sourceOf(body),
+                    SendCommand.bodyFingerprint(body), rejected);
         }
+        String fingerprint = command.fingerprint();
         Plan plan;
         try {
             plan = plan(command);
         } catch (CommandRejection rejected) {
-            ledger.reject(command.id(), command.customerId(), command.source(), rejected.code(), rejected.reason(),
-                    clock.instant());
-            return Outcome.REJECTED;
+            return reject(command.id(), command.customerId(), command.source(), fingerprint, rejected);
+        } catch (SdkException refused) {
+            if (!StoreRefusals.isRefusal(refused)) {
+                throw refused;
+            }
+            // The store refuses a value of this command (too large a key, say): every delivery would fail alike.
+            return reject(command.id(), command.customerId(), command.source(), fingerprint, new CommandRejection(
+                    "invalid_command", "the store refused a value of the command: " + StoreRefusals.describe(refused)));
         }
         Instant sentAt = clock.instant();
         WindowVerdict verdict = plan.sender().window(plan.message(), plan.latestInboundAt(), sentAt);
         WindowVerdict.Refused refused = verdict instanceof WindowVerdict.Refused no ? no : null;
-        Optional<CommandLedger.Command> earlier = ledger.start(command.id(), command.source(), sentAt,
+        Optional<CommandLedger.Command> earlier = ledger.start(command.id(), command.source(), fingerprint, sentAt,
                 refused == null ? null : refused.code(), refused == null ? null : refused.reason());
+        if (earlier.isPresent() && earlier.get().conflictsWith(fingerprint)) {
+            return conflict(command, fingerprint);
+        }
         CommandLedger.Command state;
         if (earlier.isEmpty()) {
             state = refused != null
                     ? new CommandLedger.Command(command.id(), CommandLedger.State.FAILED, null, refused.code(),
-                            refused.reason(), sentAt)
+                            refused.reason(), sentAt, fingerprint)
                     : send(plan, ((WindowVerdict.Allowed) verdict).messagingTag(), sentAt);
         } else {
             state = switch (earlier.get().state()) {
@@ -114,6 +123,34 @@ public class ReplyEngine {
         }
         record(plan, state);
         return state.state() == CommandLedger.State.SENT ? Outcome.SENT : Outcome.FAILED;
+    }
+
+    /**
+     * Rejects a command; when its id is known from another request, that reuse is rejected instead, and the first
+     * command's record stays as it was.
+     */
+    private Outcome reject(String commandId, String subject, String source, String fingerprint, CommandRejection why) {
+        Optional<CommandLedger.Command> earlier = ledger.reject(commandId, subject, source, fingerprint, why.code(),
+                why.reason(), clock.instant());
+        if (earlier.isEmpty()) {
+            return Outcome.REJECTED;
+        }
+        if (earlier.get().conflictsWith(fingerprint)) {
+            ledger.conflict(commandId, subject, source, fingerprint, conflictReason(), clock.instant());
+            return Outcome.REJECTED;
+        }
+        return Outcome.DUPLICATE;
+    }
+
+    private Outcome conflict(SendCommand command, String fingerprint) {
+        ledger.conflict(command.id(), command.customerId(), command.source(), fingerprint, conflictReason(),
+                clock.instant());
+        return Outcome.REJECTED;
+    }
+
+    private static String conflictReason() {
+        return "the command id was used before for another command (other customer or other data); it is not carried "
+                + "out, and the first command is unaffected: give every new command a new id";
     }
 
     /** Everything needed to send and record, or a rejection: no writes, so it is safe to repeat. */
@@ -141,11 +178,7 @@ public class ReplyEngine {
         if (command.template() != null && !sender.sendsTemplates()) {
             throw new CommandRejection("template_not_supported", channel.wireName() + " does not send templates");
         }
-        int limit = sender.maxTextLength(channel);
-        if (command.text() != null && command.text().length() > limit) {
-            throw new CommandRejection("text_too_long", "the text has " + command.text().length() + " characters; "
-                    + channel.wireName() + " takes at most " + limit);
-        }
+        checkTextLength(command.text(), channel, sender.maxTextLength(channel));
         ConversationEntry replyTo = null;
         if (command.replyToEntryId() != null) {
             replyTo = log.find(customer.id(), command.replyToEntryId()).orElseThrow(() -> new CommandRejection(
@@ -167,8 +200,27 @@ public class ReplyEngine {
                         Instant latestInboundAt) {
     }
 
-    /** The channel of the customer's latest inbound message (a call is answered by SMS), or null. */
-    private static Channel defaultChannel(List<ConversationEntry> recent) {
+    /**
+     * Refuses text over the channel's limit ({@link ReplySender#maxTextLength}), counted in Unicode code points as the
+     * providers count characters: an emoji is one character, not the two UTF-16 units Java's length counts.
+     *
+     * @throws CommandRejection {@code text_too_long}
+     */
+    public static void checkTextLength(String text, Channel channel, int limit) {
+        int characters = text == null ? 0 : text.codePointCount(0, text.length());
+        if (characters > limit) {
+            throw new CommandRejection("text_too_long", "the text has " + characters + " characters; "
+                    + channel.wireName() + " takes at most " + limit);
+        }
+    }
+
+    /**
+     * The channel a command without one is sent on: that of the customer's latest inbound message (a call is
+     * answered by SMS), or null.
+     *
+     * @param recent the customer's latest entries, oldest first ({@link ConversationLog#history})
+     */
+    public static Channel defaultChannel(List<ConversationEntry> recent) {
         for (int i = recent.size() - 1; i >= 0; i--) {
             ConversationEntry entry = recent.get(i);
             if (entry.direction() == Direction.INBOUND) {
@@ -250,7 +302,7 @@ public class ReplyEngine {
                 ledger.outcome(commandId, providerMessageId, errorCode, errorReason, at);
                 return new CommandLedger.Command(commandId,
                         providerMessageId != null ? CommandLedger.State.SENT : CommandLedger.State.FAILED,
-                        providerMessageId, errorCode, errorReason, at);
+                        providerMessageId, errorCode, errorReason, at, null);
             } catch (SdkException storeDown) {
                 if (attempt >= OUTCOME_WRITE_ATTEMPTS) {
                     throw storeDown;

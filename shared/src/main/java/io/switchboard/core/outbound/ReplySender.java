@@ -23,7 +23,10 @@ public interface ReplySender {
         return false;
     }
 
-    /** The longest text the channel accepts in one message, in UTF-16 characters. */
+    /**
+     * The longest text the channel accepts in one message, in characters as the provider counts them: Unicode code
+     * points (an emoji is one), as the reply engine and the customer API count ({@link ReplyEngine#checkTextLength}).
+     */
     int maxTextLength(Channel channel);
 
     /**

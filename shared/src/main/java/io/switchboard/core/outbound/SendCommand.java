@@ -5,6 +5,7 @@ import io.switchboard.core.json.Json;
 import io.switchboard.core.json.JsonValues;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.CustomerIds;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.Text;
 import java.io.IOException;
@@ -37,6 +38,11 @@ public record SendCommand(String id, String source, String customerId, Identity 
     static final int MAX_ID_CHARS = 128;
     static final int MAX_ATTACHMENTS = 10;
     static final int MAX_URL_CHARS = 2048;
+    /** An entry id as the log derives it ({@code ConversationEntry.idFor}): "e" and 32 hex digits. */
+    private static final java.util.regex.Pattern ENTRY_ID = java.util.regex.Pattern.compile("e[0-9a-f]{32}");
+    /** Map keys in order, so that one command's data always serializes to the same bytes. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL = Json.MAPPER.writer()
+            .with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** The id to use when a command cannot even be read: its id if it has one, else {@code fallbackId}. */
     public static String idOf(String body, String fallbackId) {
@@ -46,6 +52,19 @@ public record SendCommand(String id, String source, String customerId, Identity 
             return text != null && text.length() <= MAX_ID_CHARS ? Text.clean(text) : fallbackId;
         } catch (IOException | RuntimeException unreadable) {
             return fallbackId;
+        }
+    }
+
+    /** The fingerprint of a command that cannot be read: its whole body, as a SHA-256 digest (hex). */
+    public static String bodyFingerprint(String body) {
+        return sha256(body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always present", e);
         }
     }
 
@@ -104,7 +123,20 @@ public record SendCommand(String id, String source, String customerId, Identity 
         if (!data.isObject()) {
             throw new CommandRejection("invalid_command", "the command has no data object");
         }
+        // Every value that becomes part of a store key is checked here, before any store call: a value the store
+        // refuses (a 10,000-character id) would otherwise fail the command again on every delivery.
         String customerId = text(data, "customerId");
+        if (customerId != null) {
+            String normalized = CustomerIds.normalize(customerId);
+            if (normalized == null) {
+                throw new CommandRejection("unknown_customer", "data.customerId is not a customer id (a UUID)");
+            }
+            customerId = normalized;
+        }
+        String replyToEntryId = text(data, "replyToEntryId");
+        if (replyToEntryId != null && !ENTRY_ID.matcher(replyToEntryId).matches()) {
+            throw new CommandRejection("unknown_reply_to", "data.replyToEntryId is not an entry id (e and 32 hex digits)");
+        }
         Identity to = null;
         String toKey = text(data, "to");
         if (toKey != null) {
@@ -145,7 +177,7 @@ public record SendCommand(String id, String source, String customerId, Identity 
             template = plain;
         }
         return new SendCommand(Text.clean(id), sourceOf(body) == null ? "/unknown" : sourceOf(body), customerId, to,
-                channel, text, attachments(data.path("attachments")), text(data, "replyToEntryId"),
+                channel, text, attachments(data.path("attachments")), replyToEntryId,
                 text(data, "subject"), template);
     }
 
@@ -204,6 +236,36 @@ public record SendCommand(String id, String source, String customerId, Identity 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || !value.isTextual() ? null : JsonValues.nonBlank(Text.clean(value.asText()));
+    }
+
+    /**
+     * What this command asks for, as a SHA-256 digest (hex) of its data in a canonical form: the customer (or
+     * {@code to}), channel, text, attachments, quoted entry, subject and template, not the id, source or time. Two
+     * commands with one id and the same fingerprint are one command delivered twice; with different fingerprints,
+     * a command id reused for another request (refused, as the IETF Idempotency-Key draft asks: draft-ietf-httpapi-idempotency-key-header).
+     */
+    public String fingerprint() {
+        Map<String, Object> canonical = new java.util.TreeMap<>();
+        canonical.put("customerId", customerId);
+        canonical.put("to", to == null ? null : to.key());
+        canonical.put("channel", channel == null ? null : channel.wireName());
+        canonical.put("text", text);
+        canonical.put("attachments", attachments.stream().map(attachment -> {
+            Map<String, Object> fields = new java.util.TreeMap<>();
+            fields.put("url", attachment.url());
+            fields.put("mimeType", attachment.mimeType());
+            fields.put("filename", attachment.filename());
+            fields.put("caption", attachment.caption());
+            return fields;
+        }).toList());
+        canonical.put("replyToEntryId", replyToEntryId);
+        canonical.put("subject", subject);
+        canonical.put("template", template);
+        try {
+            return sha256(CANONICAL.writeValueAsBytes(canonical));
+        } catch (IOException e) {
+            throw new IllegalStateException("a command's data always serializes", e);
+        }
     }
 
     /** Something to send: text, an attachment or a template. */

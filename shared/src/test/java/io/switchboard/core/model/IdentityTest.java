@@ -34,4 +34,25 @@ class IdentityTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(ConversationEntry.idFor(Channel.WHATSAPP, "x"),
                 ConversationEntry.idFor(Channel.SMS, "x"));
     }
+
+    @Test
+    void parsedKeysOfEveryTypeIngestionBuilds_areAccepted_andPhoneAndEmailNormalized() {
+        for (String key : java.util.List.of("messenger:1234:5678", "instagram:1784:9912", "whatsapp-user:US.13491208655302741918",
+                "messenger-user-ref:1234:ref-1", "sip:ann@example.com", "client:agent-ann", "anonymous:CA1234",
+                "sms-sender:MyShop", "external:zendesk:42")) {
+            assertEquals(key, Identity.parse(key).key());
+        }
+        assertEquals("phone:+14155550100", Identity.parse("phone:+1 (415) 555-0100").key());
+        assertEquals("email:ann@example.com", Identity.parse("email:Ann@Example.com").key());
+    }
+
+    @Test
+    void parsedKeysOfAnUnknownTypeOrWithCharactersTheStoreWouldClean_areRefusedNotCleaned() {
+        for (String key : java.util.List.of("bogus:1", "external:42", "messenger:1234", "client:a\u0000b",
+                "client:a\ud800b", "client:a\ufffdb", "client:a\u0085b", "client:a\ufdd0b", "client:a\nb")) {
+            assertThrows(InvalidIdentityException.class, () -> Identity.parse(key), key);
+        }
+        // Ingestion still cleans what a webhook carries.
+        assertEquals("client:a\ufffdb", new Identity("client:a\u0000b").key());
+    }
 }

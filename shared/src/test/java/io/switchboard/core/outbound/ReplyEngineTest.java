@@ -114,7 +114,7 @@ class ReplyEngineTest {
     @Test
     void givenAnAttemptThatCrashedAfterHandingOver_whenRedelivered_thenFailedWithoutCallingTheProvider() {
         Customer customer = customerWhoWrote(Duration.ofMinutes(5));
-        ledger.put(new CommandLedger.Command("cmd-5", CommandLedger.State.SENDING, null, null, null, NOW));
+        ledger.put(new CommandLedger.Command("cmd-5", CommandLedger.State.SENDING, null, null, null, NOW, null));
 
         assertEquals(ReplyEngine.Outcome.FAILED, engine.handle(command("cmd-5", customer.id(), "Hi"), "m1"));
 
@@ -166,6 +166,53 @@ class ReplyEngineTest {
         assertEquals(1, sender.calls.size());
         assertEquals("21211", ledger.find("cmd-7").orElseThrow().errorCode());
         assertNull(ledger.find("cmd-7").orElseThrow().providerMessageId());
+    }
+
+    @Test
+    void givenACommandIdReusedForAnotherTextOrCustomer_whenHandled_thenEachReuseIsRejectedOnceAndTheFirstIsKept() {
+        Customer ann = customerWhoWrote(Duration.ofMinutes(5));
+        Customer bob = directory.resolve(Identity.phone("+14155550199"), "Bob", "/sms/x", NOW).customer();
+        sender.answers.add(new SendResult.Sent("SM-first"));
+
+        assertEquals(ReplyEngine.Outcome.SENT, engine.handle(command("cmd-reused", ann.id(), "First"), "m1"));
+        assertEquals(ReplyEngine.Outcome.REJECTED, engine.handle(command("cmd-reused", ann.id(), "Second"), "m2"));
+        // Bob never wrote: his command would be rejected on its own (no channel), and is rejected as a reuse instead.
+        assertEquals(ReplyEngine.Outcome.REJECTED, engine.handle(command("cmd-reused", bob.id(), "First"), "m3"));
+        assertEquals(ReplyEngine.Outcome.REJECTED, engine.handle(command("cmd-reused", ann.id(), "Second"), "m4"));
+        assertEquals(ReplyEngine.Outcome.DUPLICATE, engine.handle(command("cmd-reused", ann.id(), "First"), "m5"));
+
+        assertEquals(1, sender.calls.size());
+        assertEquals(2, ledger.conflicts("cmd-reused"), "one rejection per distinct request that reused the id");
+        assertEquals(CommandLedger.State.RECORDED, ledger.find("cmd-reused").orElseThrow().state());
+        assertEquals("SM-first", ledger.find("cmd-reused").orElseThrow().providerMessageId());
+    }
+
+    @Test
+    void givenAPoisonCustomerIdOrQuotedEntryId_whenHandled_thenRejectedBeforeAnyStoreCall() {
+        Customer customer = customerWhoWrote(Duration.ofMinutes(5));
+        String poison = command("cmd-poison", "c".repeat(10_000), "Hi");
+        String quote = command("cmd-quote", customer.id(), "Hi")
+                .replace("\"customerId\"", "\"replyToEntryId\":\"" + "e".repeat(5_000) + "\",\"customerId\"");
+
+        assertEquals(ReplyEngine.Outcome.REJECTED, engine.handle(poison, "m1"));
+        assertEquals(ReplyEngine.Outcome.REJECTED, engine.handle(quote, "m2"));
+
+        assertEquals("unknown_customer", ledger.rejectionCode("cmd-poison"));
+        assertEquals("unknown_reply_to", ledger.rejectionCode("cmd-quote"));
+        assertTrue(sender.calls.isEmpty());
+    }
+
+    @Test
+    void givenTextOfAsManyEmojiAsTheLimit_whenHandled_thenSentBecauseProvidersCountCodePoints() {
+        Customer customer = customerWhoWrote(Duration.ofMinutes(5));
+        sender.answers.add(new SendResult.Sent("SM-emoji"));
+        String emoji = "\uD83D\uDE00";
+
+        assertEquals(ReplyEngine.Outcome.SENT,
+                engine.handle(command("cmd-emoji", customer.id(), emoji.repeat(ScriptedSender.LIMIT)), "m1"));
+        assertEquals(ReplyEngine.Outcome.REJECTED,
+                engine.handle(command("cmd-emoji-over", customer.id(), emoji.repeat(ScriptedSender.LIMIT + 1)), "m2"));
+        assertEquals("text_too_long", ledger.rejectionCode("cmd-emoji-over"));
     }
 
     /** A sender whose answers the test scripts; it records every call. */
