@@ -213,6 +213,95 @@ class EmbeddedCustomerApiTest {
         problem(post("/v1/customers/" + UUID.randomUUID() + "/messages", body), 404);
     }
 
+    @Test
+    void givenAKeyReusedWithAnotherBodyOrForAnotherCustomer_then422NothingQueued_andTheFirstRequestReplays202AndIsSentOnce() {
+        String annId = whatsAppCustomer("14155550190", "Ann Reuse");
+        String bobId = whatsAppCustomer("14155550191", "Bob Reuse");
+        String key = "api-reuse-" + UUID.randomUUID();
+        String body = "{\"channel\":\"whatsapp\",\"text\":\"Your refund is on its way.\"}";
+
+        JsonNode first = ok(post("/v1/customers/" + annId + "/messages", body, Map.of("Idempotency-Key", key)), 202);
+        JsonNode otherBody = problem(post("/v1/customers/" + annId + "/messages",
+                "{\"channel\":\"whatsapp\",\"text\":\"Your refund was refused.\"}", Map.of("Idempotency-Key", key)), 422);
+        JsonNode otherCustomer = problem(post("/v1/customers/" + bobId + "/messages", body, Map.of("Idempotency-Key", key)), 422);
+        JsonNode replayed = ok(post("/v1/customers/" + annId + "/messages", body, Map.of("Idempotency-Key", key)), 202);
+
+        assertEquals("urn:switchboard:problem:idempotency-key-reused", otherBody.path("type").asText());
+        assertEquals("urn:switchboard:problem:idempotency-key-reused", otherCustomer.path("type").asText());
+        assertEquals(first, replayed);
+        cloud.awaitEvents(annId, events -> events.stream().anyMatch(event ->
+                key.equals(event.at("/data/entry/details/commandId").asText())));
+        awaitEmptyCommandsQueue();
+        cloud.drainQueue();
+        List<String> sentTexts = cloud.local().standIns().whatsapp().requests().stream()
+                .map(request -> request.body())
+                .filter(request -> request.contains("14155550190") || request.contains("14155550191")).toList();
+        assertEquals(1, sentTexts.size(), sentTexts.toString());
+        assertTrue(sentTexts.get(0).contains("14155550190") && sentTexts.get(0).contains("on its way"));
+        assertTrue(cloud.eventsFor(bobId).stream().noneMatch(event -> event.path("type").asText().startsWith("switchboard.message.sent")
+                || event.path("type").asText().equals("switchboard.command.rejected")), "nothing queued for Bob");
+    }
+
+    @Test
+    void givenTextOverTheLatestInboundChannelsLimit_then400TextTooLongBeforeTheQueue_andEmojiCountAsOneCharacter() {
+        String customerId = whatsAppCustomer("14155550192", "Tess Long");
+        long stored = cloud.storedItems();
+
+        JsonNode tooLong = problem(post("/v1/customers/" + customerId + "/messages",
+                "{\"text\":\"" + "x".repeat(4097) + "\"}"), 400);
+        JsonNode namedTooLong = problem(post("/v1/customers/" + customerId + "/messages",
+                "{\"channel\":\"whatsapp\",\"text\":\"" + "\uD83D\uDE00".repeat(4097) + "\"}"), 400);
+
+        assertEquals("text_too_long", tooLong.path("code").asText());
+        assertEquals("text_too_long", namedTooLong.path("code").asText());
+        assertTrue(namedTooLong.path("detail").asText().contains("4097 characters"), namedTooLong.toString());
+        assertEquals(stored, cloud.storedItems());
+        assertEquals(0, commandsInQueue());
+
+        // WhatsApp takes 4096 characters; 4096 emoji are 8192 UTF-16 units but 4096 characters.
+        String commandId = ok(post("/v1/customers/" + customerId + "/messages",
+                "{\"text\":\"" + "\uD83D\uDE00".repeat(4096) + "\"}"), 202).path("commandId").asText();
+        List<JsonNode> events = cloud.awaitEvents(customerId, list -> list.stream().anyMatch(event ->
+                commandId.equals(event.at("/data/entry/details/commandId").asText())));
+        JsonNode sent = events.stream().filter(event -> commandId.equals(event.at("/data/entry/details/commandId").asText()))
+                .findFirst().orElseThrow();
+        assertEquals("switchboard.message.sent", sent.path("type").asText());
+        assertFalse("failed".equals(sent.at("/data/entry/status").asText()), sent.toString());
+        awaitEmptyCommandsQueue();
+    }
+
+    /** A new WhatsApp customer who wrote a minute ago; its id. */
+    private static String whatsAppCustomer(String waId, String name) {
+        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(waId, name, "wamid.api-" + UUID.randomUUID(),
+                Instant.now().minusSeconds(60), "Hello")).statusCode());
+        return cloud.customerIdOf("phone:+" + waId).orElseThrow();
+    }
+
+    @Test
+    void givenJunkIdentityKeys_whenLinked_then400AndNothingStored() {
+        String customerId = whatsAppCustomer("14155550193", "Jun Key");
+        long stored = cloud.storedItems();
+        String identities = "/v1/customers/" + customerId + "/identities";
+
+        for (String key : List.of("bogus:1", "client:ann\\u0000x", "client:ann\\ud800x", "client:ann\uFFFDx",
+                "client:ann\\u0085x", "messenger:only-a-page")) {
+            problem(post(identities, "{\"identity\":\"" + key + "\"}"), 400);
+        }
+        // Undecodable UTF-8 (a lone continuation byte) would be read as U+FFFD: refused, not stored as it.
+        byte[] prefix = "{\"identity\":\"client:ann".getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = "x\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] invalid = new byte[prefix.length + 1 + suffix.length];
+        System.arraycopy(prefix, 0, invalid, 0, prefix.length);
+        invalid[prefix.length] = (byte) 0x80;
+        System.arraycopy(suffix, 0, invalid, prefix.length + 1, suffix.length);
+        problem(send(builder(identities).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(invalid)).build()), 400);
+
+        assertEquals(stored, cloud.storedItems());
+        assertEquals(1, ok(get("/v1/customers/" + customerId), 200).path("identities").size());
+        ok(post(identities, "{\"identity\":\"sms-sender:MyShop\"}"), 201);
+    }
+
     // ------------------------------------------------------------------ merge
 
     @Test
@@ -459,6 +548,9 @@ class EmbeddedCustomerApiTest {
                 get(timeline + "?limit=0"),
                 get(timeline + "?limit=201"),
                 get(timeline + "?limit=ten"),
+                get(timeline + "?limit=" + encode("\uFF12")),
+                get(timeline + "?limit=" + encode(" 5 ")),
+                get(timeline + "?limit=" + encode("+5")),
                 get(timeline + "?channel=pigeon"),
                 get(timeline + "?before=not-a-cursor"),
                 get(timeline + "?before=" + encode("%%%.%%%")),

@@ -439,6 +439,74 @@ class EmbeddedRepliesTest {
         assertEquals(requestsBefore, standIns().requests().size());
     }
 
+    @Test
+    void givenACommandIdReusedOnTheQueueForAnotherTextOrCustomer_thenEachReuseIsRejectedOnce_andTheFirstIsSentOnce() {
+        String annId = whatsAppCustomer("14155550111", Instant.now().minusSeconds(60)).path("subject").asText();
+        String bobId = whatsAppCustomer("14155550112", Instant.now().minusSeconds(60)).path("subject").asText();
+        String first = command("cmd-reused", annId, "whatsapp", "Your order shipped", null);
+        String otherText = command("cmd-reused", annId, "whatsapp", "Your order was cancelled", null);
+        String otherCustomer = command("cmd-reused", bobId, "whatsapp", "Your order shipped", null);
+
+        sendCommand(first, annId, "cmd-reused-1");
+        awaitSent(annId, "cmd-reused");
+        // Each with a deduplication id of its own, as a helpdesk retrying after SQS's 5-minute window would send them.
+        sendCommand(otherText, annId, "cmd-reused-2");
+        sendCommand(otherCustomer, bobId, "cmd-reused-3");
+        sendCommand(otherText, annId, "cmd-reused-4");
+        sendCommand(first, annId, "cmd-reused-5");
+        List<JsonNode> annEvents = cloud.awaitEvents(annId, list -> !ofType(list, "switchboard.command.rejected").isEmpty());
+        List<JsonNode> bobEvents = cloud.awaitEvents(bobId, list -> !ofType(list, "switchboard.command.rejected").isEmpty());
+        await("the commands queue to empty", () -> queueDepth("CommandsQueue") == 0);
+        cloud.drainQueue();
+
+        for (JsonNode rejected : List.of(ofType(annEvents, "switchboard.command.rejected").get(0),
+                ofType(bobEvents, "switchboard.command.rejected").get(0))) {
+            assertEquals("cmd-reused", rejected.at("/data/commandId").asText());
+            assertEquals("duplicate_command_id_conflict", rejected.at("/data/code").asText());
+            assertFalse(rejected.at("/data/reason").asText().isBlank());
+        }
+        assertEquals(1, ofType(cloud.eventsFor(annId), "switchboard.command.rejected").size(), "a redelivered reuse is not announced again");
+        assertEquals(1, ofType(cloud.eventsFor(bobId), "switchboard.command.rejected").size());
+        assertEquals(1, ofType(cloud.eventsFor(annId), "switchboard.message.sent").size());
+        assertEquals(0, ofType(cloud.eventsFor(bobId), "switchboard.message.sent").size());
+        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550111");
+        assertEquals(1, sent.size());
+        assertTrue(sent.get(0).body().contains("Your order shipped"));
+        assertTrue(requestsTo(standIns().whatsapp(), "14155550112").isEmpty());
+        assertEquals(0, queueDepth("CommandsDeadLetterQueue"));
+    }
+
+    @Test
+    void givenABatchOfTenWithOneCommandWhoseCustomerIdTheStoreWouldRefuse_thenItIsRejected_andTheNineAreEachSentOnce() {
+        String customerId = whatsAppCustomer("14155550113", Instant.now().minusSeconds(60)).path("subject").asText();
+        String poisonId = "cmd-poison-" + UUID.randomUUID();
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = i == 3 ? poisonId : "cmd-batch-" + i + "-" + poisonId;
+            String body = command(id, i == 3 ? "c".repeat(10_000) : customerId, "whatsapp", "Batch reply " + i, null);
+            batch.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("m" + i)
+                    .messageBody(body).messageGroupId(customerId).messageDeduplicationId(id).build());
+        }
+        assertTrue(cloud.local().sqs().sendMessageBatch(b -> b.queueUrl(cloud.local().queueUrl("CommandsQueue"))
+                .entries(batch)).failed().isEmpty());
+
+        // A customer id no store key can hold names nobody: the rejection travels in a group of its own.
+        JsonNode rejected = ofType(cloud.awaitEventCount("command:" + poisonId, 1), "switchboard.command.rejected").get(0);
+        cloud.awaitEvents(customerId, list -> ofType(list, "switchboard.message.sent").size() >= 9);
+        await("the commands queue to empty", () -> queueDepth("CommandsQueue") == 0);
+        cloud.drainQueue();
+
+        assertEquals("unknown_customer", rejected.at("/data/code").asText());
+        assertEquals(poisonId, rejected.at("/data/commandId").asText());
+        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550113");
+        for (int i = 0; i < 10; i++) {
+            String text = "Batch reply " + i;
+            assertEquals(i == 3 ? 0 : 1, sent.stream().filter(request -> request.body().contains(text)).count(), text);
+        }
+        assertEquals(9, ofType(cloud.eventsFor(customerId), "switchboard.message.sent").size());
+        assertEquals(0, queueDepth("CommandsDeadLetterQueue"));
+    }
+
     private static long queueDepth(String queueId) {
         Map<QueueAttributeName, String> attributes = cloud.local().sqs().getQueueAttributes(b -> b
                 .queueUrl(cloud.local().queueUrl(queueId))

@@ -7,6 +7,7 @@ import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.log.LogChange;
 import io.switchboard.core.model.Times;
+import io.switchboard.core.outbound.CommandLedger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -130,8 +131,13 @@ public final class ChangeEvents {
         data.put("reason", rejected.reason());
         String subject = rejected.subject() != null ? rejected.subject() : "command:" + rejected.commandId();
         String source = rejected.source() != null ? rejected.source() : "/switchboard/commands";
-        return CloudEvent.of(id(rejected.commandId(), EventTypes.COMMAND_REJECTED), source, EventTypes.COMMAND_REJECTED,
-                subject, Times.rfc3339(rejected.at()), data);
+        // One rejection per command id, except reuses of the id for other commands: each of those is announced
+        // once (its ledger item is written once), so its id adds when it was written, or subscriber queues would
+        // take it for the earlier announcement and drop it.
+        String eventId = CommandLedger.ID_CONFLICT.equals(rejected.code())
+                ? id(rejected.commandId(), EventTypes.COMMAND_REJECTED, rejected.code(), subject, Times.rfc3339(rejected.at()))
+                : id(rejected.commandId(), EventTypes.COMMAND_REJECTED);
+        return CloudEvent.of(eventId, source, EventTypes.COMMAND_REJECTED, subject, Times.rfc3339(rejected.at()), data);
     }
 
     /** The type announcing a new entry: call.started, voicemail.received, message.received or message.sent. */

@@ -3,6 +3,7 @@ package io.switchboard.core.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.core.log.LogChange;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -17,6 +18,26 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ChangeEventsTest {
+
+    @Test
+    void givenTwoReusesOfOneCommandId_whenAnnounced_thenEachHasItsOwnEventId_andARedeliveredRecordTheSameOne() {
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        java.util.function.Function<LogChange.CommandRejected, String> idOf =
+                rejected -> ChangeEvents.of(rejected, null).get(0).id();
+        LogChange.CommandRejected first = new LogChange.CommandRejected("cmd-1", "c1", "/helpdesk/x",
+                "duplicate_command_id_conflict", "reused", at);
+        LogChange.CommandRejected second = new LogChange.CommandRejected("cmd-1", "c1", "/helpdesk/x",
+                "duplicate_command_id_conflict", "reused", at.plusMillis(40));
+        LogChange.CommandRejected plain = new LogChange.CommandRejected("cmd-1", "c1", "/helpdesk/x",
+                "unknown_customer", "no such customer", at);
+
+        assertTrue(!idOf.apply(first).equals(idOf.apply(second)));
+        assertEquals(idOf.apply(first), idOf.apply(first));
+        assertTrue(!idOf.apply(plain).equals(idOf.apply(first)));
+        assertEquals(idOf.apply(plain), ChangeEvents.of(new LogChange.CommandRejected("cmd-1", "c1", "/helpdesk/x",
+                "unknown_customer", "no such customer", at.plusSeconds(5)), null).get(0).id(), "one per command id");
+    }
+
 
     private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
     private final Customer customer = new Customer("cust-1", "Ann", List.of("phone:+14155550100"), AT, "/whatsapp/1", null);
