@@ -441,8 +441,8 @@ class EmbeddedRepliesTest {
 
     @Test
     void givenACommandIdReusedOnTheQueueForAnotherTextOrCustomer_thenEachReuseIsRejectedOnce_andTheFirstIsSentOnce() {
-        String annId = whatsAppCustomer("14155550111", Instant.now().minusSeconds(60)).path("subject").asText();
-        String bobId = whatsAppCustomer("14155550112", Instant.now().minusSeconds(60)).path("subject").asText();
+        String annId = whatsAppCustomer("14155550131", Instant.now().minusSeconds(60)).path("subject").asText();
+        String bobId = whatsAppCustomer("14155550132", Instant.now().minusSeconds(60)).path("subject").asText();
         String first = command("cmd-reused", annId, "whatsapp", "Your order shipped", null);
         String otherText = command("cmd-reused", annId, "whatsapp", "Your order was cancelled", null);
         String otherCustomer = command("cmd-reused", bobId, "whatsapp", "Your order shipped", null);
@@ -469,16 +469,16 @@ class EmbeddedRepliesTest {
         assertEquals(1, ofType(cloud.eventsFor(bobId), "switchboard.command.rejected").size());
         assertEquals(1, ofType(cloud.eventsFor(annId), "switchboard.message.sent").size());
         assertEquals(0, ofType(cloud.eventsFor(bobId), "switchboard.message.sent").size());
-        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550111");
+        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550131");
         assertEquals(1, sent.size());
         assertTrue(sent.get(0).body().contains("Your order shipped"));
-        assertTrue(requestsTo(standIns().whatsapp(), "14155550112").isEmpty());
+        assertTrue(requestsTo(standIns().whatsapp(), "14155550132").isEmpty());
         assertEquals(0, queueDepth("CommandsDeadLetterQueue"));
     }
 
     @Test
     void givenABatchOfTenWithOneCommandWhoseCustomerIdTheStoreWouldRefuse_thenItIsRejected_andTheNineAreEachSentOnce() {
-        String customerId = whatsAppCustomer("14155550113", Instant.now().minusSeconds(60)).path("subject").asText();
+        String customerId = whatsAppCustomer("14155550133", Instant.now().minusSeconds(60)).path("subject").asText();
         String poisonId = "cmd-poison-" + UUID.randomUUID();
         List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> batch = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -498,7 +498,7 @@ class EmbeddedRepliesTest {
 
         assertEquals("unknown_customer", rejected.at("/data/code").asText());
         assertEquals(poisonId, rejected.at("/data/commandId").asText());
-        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550113");
+        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550133");
         for (int i = 0; i < 10; i++) {
             String text = "Batch reply " + i;
             assertEquals(i == 3 ? 0 : 1, sent.stream().filter(request -> request.body().contains(text)).count(), text);
