@@ -179,6 +179,33 @@ class EmbeddedTelephonyPipelineTest {
     }
 
     @Test
+    void givenSmsFromAShortCodeAndAnAlphanumericSenderId_whenPosted_thenEachIsStoredAndAnnouncedUnderItsSmsSender() {
+        // given an SMS from the short code 898287 and one from the sender id "MyBrand", both to the company's US number
+        String shortCode = TwilioWebhooks.sms("SM8005aaaabbbbccccddddeeeeffff0005", "898287",
+                "Your verification code is 482913");
+        String senderId = TwilioWebhooks.sms("SM8006aaaabbbbccccddddeeeeffff0006", "MyBrand",
+                "Your parcel is out for delivery today.");
+
+        // when Twilio posts them
+        HttpResponse<String> first = cloud.postTwilio(SMS, shortCode);
+        HttpResponse<String> second = cloud.postTwilio(SMS, senderId);
+
+        // then both are stored, each on a customer of its own keyed by the sender in the To number's country
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(200, second.statusCode(), second.body());
+        String shortCodeCustomer = cloud.customerIdOf("sms-sender:US:898287").orElseThrow();
+        String senderIdCustomer = cloud.customerIdOf("sms-sender:US:MyBrand").orElseThrow();
+        assertTrue(!shortCodeCustomer.equals(senderIdCustomer));
+        assertEquals("Your verification code is 482913",
+                cloud.entries(shortCodeCustomer).get(0).get(LogItems.TEXT).s());
+        assertEquals("Your parcel is out for delivery today.",
+                cloud.entries(senderIdCustomer).get(0).get(LogItems.TEXT).s());
+        // and announced to the helpdesk with that identity
+        JsonNode received = awaitType(senderIdCustomer, "switchboard.message.received");
+        assertEquals("sms-sender:US:MyBrand", received.at("/data/customer/identities/0").asText());
+    }
+
+    @Test
     void malformedBodyMissingParametersAndBadSignatures_areRefusedAndStoreNothing() {
         // given
         cloud.drainQueue();

@@ -33,7 +33,7 @@ public final class HubSignature {
             }
             // Over the bytes as received: Meta signs its own serialisation, which re-serialised JSON would not match.
             if (!isValid(signature, request.body(), appSecret)) {
-                throw WebhookException.unauthorized("invalid signature");
+                throw WebhookException.bodySignatureMismatch("invalid signature");
             }
         };
     }

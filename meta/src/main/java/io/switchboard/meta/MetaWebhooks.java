@@ -11,6 +11,11 @@ import java.util.List;
  * token, and POSTed notifications signed with its app secret. Meta retries a delivery that is not answered 200,
  * so the pipeline answers only once the batch is stored.
  * https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+ *
+ * <p>The signature is checked over the bytes as received; only then is the body decoded. Meta sends UTF-8 JSON (as
+ * RFC 8259 section 8.1 requires); a body declaring another charset Java knows ({@code charset=ISO-8859-1}) is
+ * decoded by it and parsed as the same JSON, and a body that is not valid text in its charset (an invalid UTF-8
+ * byte) or declares an unknown charset is refused with 400 naming the fault: never 401, its signature held.
  */
 public final class MetaWebhooks {
 
@@ -31,7 +36,8 @@ public final class MetaWebhooks {
                                             WebhookRoute.Parser parser, WebhookRoute.Answer answer) {
         return List.of(
                 WebhookRoute.respond("GET", path, HubChallenge.responder(secrets, verifyTokenName)),
-                WebhookRoute.ingest("POST", path, HubSignature.verifier(secrets, appSecretName), parser, answer));
+                WebhookRoute.ingest("POST", path, HubSignature.verifier(secrets, appSecretName),
+                        request -> parser.parse(request.withUtf8Body()), answer));
     }
 
     public static APIGatewayV2HTTPResponse received() {

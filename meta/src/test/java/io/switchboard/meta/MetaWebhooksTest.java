@@ -1,5 +1,6 @@
 package io.switchboard.meta;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +16,7 @@ import io.switchboard.core.ingest.InteractionRecorder;
 import io.switchboard.core.webhook.WebhookRoute;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,7 +79,11 @@ class MetaWebhooksTest {
 
     @Test
     void routes_areTheHandshakeAndTheSignedIngestOfOnePath() {
-        WebhookRoute.Parser parser = request -> List.of();
+        List<byte[]> parsed = new ArrayList<>();
+        WebhookRoute.Parser parser = request -> {
+            parsed.add(request.body());
+            return List.of();
+        };
         List<WebhookRoute> routes = MetaWebhooks.routes(PATH, secrets, "VERIFY_TOKEN", "APP_SECRET", parser,
                 MetaWebhooks.RECEIVED);
         assertEquals(2, routes.size());
@@ -89,7 +95,12 @@ class MetaWebhooksTest {
         assertEquals("POST", ingest.method());
         assertEquals(PATH, ingest.path());
         assertNull(ingest.responder());
-        assertEquals(parser, ingest.parser());
+        // the channel's parser gets the body in UTF-8, whatever charset it declared
+        ingest.parser().parse(new WebhookRequest("POST", PATH,
+                Map.of("content-type", "application/json; charset=ISO-8859-1"), Map.of(), "",
+                "\"Ren\u00e9\"".getBytes(StandardCharsets.ISO_8859_1)));
+        assertArrayEquals(
+                "\"Ren\u00e9\"".getBytes(StandardCharsets.UTF_8), parsed.get(0));
         assertThrows(WebhookException.class, () -> ingest.verifier().verify(post(BODY, null)));
     }
 

@@ -73,7 +73,7 @@ public class EmailChannel implements WebhookChannel {
         this.replayGuard = replayGuard;
         this.clock = clock;
         this.routes = List.of(
-                route(POSTMARK, this::verifyBasicAuth, request -> PostmarkParser.parse(request.body()), "postmark"),
+                route(POSTMARK, this::verifyBasicAuth, request -> PostmarkParser.parse(request.utf8Body()), "postmark"),
                 route(MAILGUN, this::verifyMailgun, request -> MailgunParser.parse(form(request)), "mailgun"),
                 route(SENDGRID, this::verifyBasicAuth, request -> SendGridParser.parse(form(request)), "sendgrid"),
                 route(MIME, this::verifyBasicAuth, request -> MimeEmailParser.parse(request.body()), "mime"));

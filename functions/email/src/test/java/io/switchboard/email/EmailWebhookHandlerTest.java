@@ -83,6 +83,35 @@ class EmailWebhookHandlerTest {
         assertNothingRecorded();
     }
 
+    @Test
+    void givenPostmarkJsonInTheLatin1ItDeclares_whenItArrivesBase64Encoded_thenItIsStoredDecodedByThatCharset() {
+        APIGatewayV2HTTPResponse response = postLatin1Postmark(true);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("Still nothing here, can you check with the courier?\n\nZo\u00e9", onlyEntry().text());
+    }
+
+    @Test
+    void givenPostmarkJsonInTheLatin1ItDeclares_whenTheGatewayHandsItOverAsText_thenItIsStoredDecodedByThatCharset() {
+        APIGatewayV2HTTPResponse response = postLatin1Postmark(false);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("Still nothing here, can you check with the courier?\n\nZo\u00e9", onlyEntry().text());
+    }
+
+    /**
+     * The Postmark body in ISO-8859-1 (the reply ends in "Zo\u00e9"), as its Content-Type says, handed over by API
+     * Gateway base64-encoded, or as text decoded by the declared charset.
+     */
+    private APIGatewayV2HTTPResponse postLatin1Postmark(boolean base64) {
+        byte[] latin1 = new String(Fixtures.bytes("postmark_inbound.json"), StandardCharsets.UTF_8)
+                .replace("courier?\\n\\nIvy", "courier?\\n\\nZo\u00e9").getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, String> headers = new java.util.HashMap<>(auth());
+        headers.put("Content-Type", "application/json; charset=ISO-8859-1");
+        String eventBody = base64 ? java.util.Base64.getEncoder().encodeToString(latin1)
+                : new String(latin1, StandardCharsets.ISO_8859_1);
+        return handler.handleRequest(io.switchboard.core.testing.ApiGatewayEvents
+                .request("POST", EmailChannel.POSTMARK, headers, null, eventBody, base64), null);
+    }
+
     // ---------------------------------------------------------------- Mailgun
 
     @Test
@@ -98,6 +127,19 @@ class EmailWebhookHandlerTest {
         assertEquals(List.of("kim-first-6120@mail.example.com", "agent-6120@support.example.net"),
                 entry.details().get("references"));
         assertEquals("Kim Lee", directory.find(Identity.email("kim.lee@example.com")).orElseThrow().displayName());
+    }
+
+    @Test
+    void givenASignedMailgunFormWithAByteThatIsNoUtf8_whenPosted_thenItIsStoredNotRefusedAsForged() {
+        // given a correctly signed form (Mailgun signs timestamp and token) whose body-plain holds %E9 (no UTF-8)
+        byte[] body = new String(Fixtures.mailgunSignedAt("mailgun_inbound.form", TestHandlers.NOW.getEpochSecond(),
+                Fixtures.MAILGUN_KEY), StandardCharsets.UTF_8).replace("body-plain=Thanks%2C", "body-plain=Merci%E9%2C")
+                .getBytes(StandardCharsets.US_ASCII);
+        // when
+        APIGatewayV2HTTPResponse response = post(EmailChannel.MAILGUN, FORM, body, Map.of(), true);
+        // then the email is kept (the byte it cannot read becomes U+FFFD)
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("CAKimLee0002@mail.example.com", onlyEntry().providerMessageId());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.switchboard.telephony;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.InvalidIdentityException;
 import io.switchboard.core.model.RejectedInputException;
@@ -25,6 +28,21 @@ import java.util.regex.Pattern;
  *       call, its statuses and its voicemail (all naming the same CallSid) meet on a customer of their own.</li>
  * </ul>
  *
+ * <p>A message's sender ({@code From} of an inbound SMS) is a phone number as above, or one that cannot be written
+ * back to:
+ * <ul>
+ *   <li>{@code sms-sender:<ISO country of To>:<sender as given, trimmed>}, e.g. {@code sms-sender:US:898287} or
+ *       {@code sms-sender:GB:MyBrand}: a short code (3 to 8 digits without '+'; Twilio gives phone numbers in E.164
+ *       with '+') or an alphanumeric sender id (letters, digits and spaces, e.g. a bank's "VERIFY";
+ *       https://www.twilio.com/docs/glossary/what-alphanumeric-sender-id,
+ *       https://www.twilio.com/docs/glossary/what-is-a-short-code). Both are bound to a country: 12345 in the US
+ *       and 12345 in the UK are two senders, so the key carries the country the message was received in (Twilio's
+ *       {@code ToCountry}, else the region of the {@code To} number's country code, else {@code ZZ},
+ *       libphonenumber's unknown region). Such a sender is one-way: nothing can be sent to it, so the SMS reply route finds none.</li>
+ * </ul>
+ * What is no sender at all (a blank From, control characters, more than {@value #MAX_ADDRESS_CHARS} characters, a
+ * '+' that is no phone number) is refused (400).
+ *
  * <p>The recording and transcription callbacks of a voicemail carry the caller in their URL query
  * ({@link TwilioPayloadParser#CUSTOMER_QUERY}); {@link #callbackValue} writes it and {@link #fromCallbackValue}
  * reads it back.
@@ -34,6 +52,15 @@ public final class TelephonyIdentity {
     public static final String SIP = "sip";
     public static final String CLIENT = "client";
     public static final String ANONYMOUS = "anonymous";
+    /** A short code or alphanumeric sender id that sent an SMS: kept, never replied to. */
+    public static final String SMS_SENDER = "sms-sender";
+
+    /** A short code as Twilio gives it: digits without '+' (country short codes are 3 to 8 digits long). */
+    private static final Pattern SHORT_CODE = Pattern.compile("[0-9]{3,8}");
+    /** An ISO 3166-1 alpha-2 country code, as Twilio's ToCountry gives it. */
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+    /** libphonenumber's region of a number it cannot place. */
+    static final String UNKNOWN_COUNTRY = "ZZ";
 
     /**
      * Twilio's prefix of a WhatsApp address in From and To, e.g. {@code whatsapp:+14155550100}
@@ -145,6 +172,70 @@ public final class TelephonyIdentity {
             return anonymous(callSid);
         }
         return phone(text);
+    }
+
+    /**
+     * The identity of an SMS sender (Twilio's {@code From} of an inbound message): its phone number (or WhatsApp
+     * address), else, for a short code or an alphanumeric sender id, the {@code sms-sender} of the country the
+     * message was received in.
+     *
+     * @param toCountry Twilio's {@code ToCountry}, if given
+     * @param to        Twilio's {@code To} (the company's number), if given
+     * @throws RejectedInputException (400) when the From is no sender: control characters, too long, a '+' or a
+     *                                long run of digits that is no phone number
+     */
+    public static Identity ofSmsSender(String from, Optional<String> toCountry, Optional<String> to) {
+        String sender = from.trim();
+        if (isWhatsApp(sender)) {
+            return phone(sender);
+        }
+        if (SHORT_CODE.matcher(sender).matches()) {
+            return smsSender(countryOf(toCountry, to), sender);
+        }
+        try {
+            return phone(sender);
+        } catch (InvalidIdentityException notAPhoneNumber) {
+            if (!isSenderId(sender)) {
+                throw new InvalidIdentityException("From is no phone number, short code or sender id");
+            }
+            return smsSender(countryOf(toCountry, to), sender);
+        }
+    }
+
+    /** {@code sms-sender:<country>:<sender>}. */
+    public static Identity smsSender(String country, String sender) {
+        return new Identity(SMS_SENDER + ":" + country.toUpperCase(Locale.ROOT) + ":" + sender);
+    }
+
+    /**
+     * An alphanumeric sender id: printable, spaces allowed between words, at least one letter (a '+' or a run of
+     * digits that is no phone number is a broken number, not a name).
+     */
+    static boolean isSenderId(String sender) {
+        boolean letter = false;
+        for (int i = 0; i < sender.length(); i++) {
+            letter |= Character.isLetter(sender.charAt(i));
+        }
+        // Spaces between words are allowed (Twilio's sender ids may hold them); any other blank is not.
+        return letter && !sender.startsWith("+") && printable(sender.replace(' ', '_'));
+    }
+
+    /** The country an SMS was received in: Twilio's ToCountry, else the region of the To number, else ZZ. */
+    private static String countryOf(Optional<String> toCountry, Optional<String> to) {
+        Optional<String> given = toCountry.map(String::trim).filter(country -> COUNTRY.matcher(country).matches());
+        if (given.isPresent()) {
+            return given.get().toUpperCase(Locale.ROOT);
+        }
+        try {
+            PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+            PhoneNumber number = phones.parse(to.orElse("").trim(), UNKNOWN_COUNTRY);
+            String region = phones.getRegionCodeForNumber(number);
+            // A number libphonenumber does not know as valid (a new range) still has its country code's region.
+            return region != null && !region.equals(UNKNOWN_COUNTRY) ? region
+                    : phones.getRegionCodeForCountryCode(number.getCountryCode());
+        } catch (NumberParseException notANumber) {
+            return UNKNOWN_COUNTRY;
+        }
     }
 
     /**

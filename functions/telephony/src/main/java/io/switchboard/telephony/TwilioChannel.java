@@ -128,7 +128,7 @@ public class TwilioChannel implements WebhookChannel {
     /** A signed form POST to {@code path}, parsed with the request's arrival time (Twilio's forms carry none). */
     private WebhookRoute route(String path, FormParser parser, WebhookRoute.Answer answer) {
         return WebhookRoute.ingest("POST", path, verifier,
-                request -> parser.parse(TwilioForm.parse(request.body()), request, clock.instant()), answer);
+                request -> parser.parse(TwilioForm.parse(request), request, clock.instant()), answer);
     }
 
     /** A route's parse of the (already authenticated) form; pure apart from the arrival time it is handed. */

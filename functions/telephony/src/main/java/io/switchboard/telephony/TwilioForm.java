@@ -2,6 +2,9 @@ package io.switchboard.telephony;
 
 import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.http.WebhookException;
+import io.switchboard.core.http.WebhookRequest;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import io.switchboard.core.model.RejectedInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +13,8 @@ import java.util.Optional;
 
 /**
  * An {@code application/x-www-form-urlencoded} body as Twilio posts it: name/value pairs in body order, UTF-8,
- * a name may repeat. Decoding is the only parsing done before the signature is checked (the signature covers the
- * decoded parameters).
+ * a name may repeat; a byte that is not UTF-8 is refused (400), never replaced. Decoding is the only parsing done
+ * before the signature is checked (the signature covers the decoded parameters).
  */
 public final class TwilioForm implements FormValues {
 
@@ -30,12 +33,30 @@ public final class TwilioForm implements FormValues {
     }
 
     /**
+     * The form of a request, decoded by the charset its Content-Type declares (UTF-8, Twilio's, when none).
+     *
      * @throws WebhookException 400 when the body is not a well-formed form encoding (a bad %-escape, a pair
-     *                          without a name)
+     *                          without a name) or not valid text in its charset (a byte that is no UTF-8), or the
+     *                          charset is unknown: a decoding fault, never a bad signature
+     */
+    public static TwilioForm parse(WebhookRequest request) {
+        return parse(request.body(), request.charset());
+    }
+
+    /**
+     * A UTF-8 form body.
+     *
+     * @throws WebhookException 400 as {@link #parse(WebhookRequest)}
      */
     public static TwilioForm parse(byte[] body) {
+        return parse(body, StandardCharsets.UTF_8);
+    }
+
+    private static TwilioForm parse(byte[] body, Charset charset) {
         List<Param> params = new ArrayList<>();
-        UrlEncodedForm.parse(body).forEach(pair -> params.add(new Param(pair.getKey(), pair.getValue())));
+        // Strict: the signature covers the decoded values, so a replaced character would fail it as if forged.
+        UrlEncodedForm.parseStrict(body, charset)
+                .forEach(pair -> params.add(new Param(pair.getKey(), pair.getValue())));
         return new TwilioForm(params);
     }
 

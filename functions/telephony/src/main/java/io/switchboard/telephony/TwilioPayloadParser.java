@@ -33,7 +33,8 @@ import java.util.Optional;
  *
  * <p>The customer is the party that is not the company: {@code From} of inbound calls and messages, {@code To}
  * of outbound ones (Direction {@code outbound-api}, {@code outbound-dial}; message status callbacks are about
- * messages the company sent). A message's identity is {@code phone:+E164}, the key WhatsApp uses too; a call's is
+ * messages the company sent). A message's identity is {@code phone:+E164}, the key WhatsApp uses too (or, for a
+ * short code or an alphanumeric sender id, {@code sms-sender:<country>:<sender>}); a call's is
  * that, or a SIP address, a Voice SDK client, or an anonymous caller of its own ({@link TelephonyIdentity}), so
  * every call is logged.
  *
@@ -245,17 +246,19 @@ public final class TwilioPayloadParser {
 
     /**
      * An incoming SMS, MMS or WhatsApp message ({@code POST /webhooks/twilio/sms}): one message entry keyed by
-     * MessageSid, media as attachments. {@code From} of {@code whatsapp:+...} is the WhatsApp channel.
+     * MessageSid, media as attachments. {@code From} of {@code whatsapp:+...} is the WhatsApp channel. A sender
+     * without a phone number (a short code, an alphanumeric sender id) is kept as the {@code sms-sender} of its
+     * country ({@link TelephonyIdentity#ofSmsSender}).
      *
-     * @throws RejectedInputException when MessageSid, AccountSid or From is missing, a sid is malformed, or NumMedia
-     *                                is not a number from 0 to 10 (with as many MediaUrlN)
+     * @throws RejectedInputException when MessageSid, AccountSid or From is missing, From is no sender, a sid is
+     *                                malformed, or NumMedia is not a number from 0 to 10 (with as many MediaUrlN)
      */
     public List<Interaction> inboundMessage(TwilioForm form, Instant receivedAt) {
         String messageSid = TelephonyIdentity.requireSid(form, "MessageSid", "SmsMessageSid", "SmsSid");
         String source = source(form);
         String from = form.require("From");
         Channel channel = channelOf(from);
-        Identity customer = TelephonyIdentity.phone(from);
+        Identity customer = TelephonyIdentity.ofSmsSender(from, form.get("ToCountry"), form.get("To"));
         ConversationEntry.Builder entry = ConversationEntry.builder(channel, messageSid)
                 .source(source)
                 .direction(Direction.INBOUND)

@@ -47,7 +47,7 @@ public final class TwilioVerifier implements WebhookRoute.Verifier {
      */
     @Override
     public void verify(WebhookRequest request) {
-        TwilioForm form = TwilioForm.parse(request.body());
+        TwilioForm form = TwilioForm.parse(request);
         String base = publicBaseUrl(request);
         check(request, form, base, secrets.require(AUTH_TOKEN));
     }

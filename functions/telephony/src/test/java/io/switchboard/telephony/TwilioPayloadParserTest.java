@@ -335,6 +335,54 @@ class TwilioPayloadParserTest {
         }
 
         @Test
+        void givenAnSmsFromAShortCode_whenParsed_thenItIsKeptAsTheSmsSenderOfTheCountryItWasReceivedIn() {
+            Interaction.LogEntry logged = only(parser.inboundMessage(Fixtures.form("sms_inbound_short_code.form"),
+                    RECEIVED), Interaction.LogEntry.class);
+            assertEquals(new Identity("sms-sender:US:898287"), logged.customer());
+            assertEquals(Channel.SMS, logged.entry().channel());
+            assertEquals("Your verification code is 482913", logged.entry().text());
+            assertEquals("898287", logged.entry().details().get("from"));
+        }
+
+        @Test
+        void givenAnSmsFromAnAlphanumericSenderId_whenParsed_thenItIsKeptAsTheSmsSenderOfTheCountryItWasReceivedIn() {
+            Interaction.LogEntry logged = only(parser.inboundMessage(
+                    Fixtures.form("sms_inbound_alphanumeric_sender.form"), RECEIVED), Interaction.LogEntry.class);
+            assertEquals(new Identity("sms-sender:GB:MyBrand"), logged.customer());
+            assertEquals("Your parcel is out for delivery today.", logged.entry().text());
+        }
+
+        @Test
+        void givenASenderIdAndNoToCountry_whenParsed_thenTheCountryIsTheRegionOfTheToNumber() {
+            TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=+VERIFY+&To=%2B447700900123&Body=hi");
+            assertEquals(new Identity("sms-sender:GB:VERIFY"),
+                    only(parser.inboundMessage(form, RECEIVED), Interaction.LogEntry.class).customer());
+        }
+
+        @Test
+        void givenASenderIdWithSpacesBetweenWords_whenParsed_thenItIsKeptAsGiven() {
+            TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=My+Shop&ToCountry=de&Body=hi");
+            assertEquals(new Identity("sms-sender:DE:My Shop"),
+                    only(parser.inboundMessage(form, RECEIVED), Interaction.LogEntry.class).customer());
+        }
+
+        @Test
+        void givenAShortCodeWithoutAnyCountry_whenParsed_thenItIsTheSmsSenderOfTheUnknownRegion() {
+            TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=12345&Body=hi");
+            assertEquals(new Identity("sms-sender:ZZ:12345"),
+                    only(parser.inboundMessage(form, RECEIVED), Interaction.LogEntry.class).customer());
+        }
+
+        @Test
+        void givenAFromThatIsNoSender_whenParsed_thenItIs400() {
+            for (String junk : List.of("My%0ABrand", "Brand%09X", "%E2%80%AEBrand", "%2B12", "123456789012345678",
+                    "%2B", "B" + "r".repeat(300), "!!!")) {
+                TwilioForm form = form("AccountSid=AC1&MessageSid=SM1&From=" + junk + "&ToCountry=US&Body=hi");
+                assertThrows(RejectedInputException.class, () -> parser.inboundMessage(form, RECEIVED), junk);
+            }
+        }
+
+        @Test
         void smsWithoutMessageSid_is400() {
             TwilioForm form = form("AccountSid=AC1&From=%2B14155550100&To=%2B14155550199&Body=hi");
             assertEquals("missing parameter MessageSid",
@@ -435,6 +483,16 @@ class TwilioPayloadParserTest {
             WebhookException refused = assertThrows(WebhookException.class,
                     () -> TwilioForm.parse("CallSid=CA1&From=%ZZ".getBytes(StandardCharsets.UTF_8)));
             assertEquals(400, refused.status());
+        }
+
+        @Test
+        void givenAByteThatIsNoUtf8_whenParsed_thenItIs400SayingSoRatherThanReplaced() {
+            for (byte[] body : List.of("Body=Caf%E9".getBytes(StandardCharsets.US_ASCII),
+                    "Body=Caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))) {
+                WebhookException refused = assertThrows(WebhookException.class, () -> TwilioForm.parse(body));
+                assertEquals(400, refused.status());
+                assertEquals("body is not valid UTF-8 text", refused.reason());
+            }
         }
 
         @Test

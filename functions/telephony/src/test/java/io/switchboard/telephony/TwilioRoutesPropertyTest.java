@@ -143,7 +143,7 @@ class TwilioRoutesPropertyTest {
      */
     static boolean storable(Identity identity) {
         String key = identity.key();
-        if (!Set.of("phone", "sip", "client", "anonymous").contains(identity.type())
+        if (!Set.of("phone", "sip", "client", "anonymous", "sms-sender").contains(identity.type())
                 || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
             return false;
         }

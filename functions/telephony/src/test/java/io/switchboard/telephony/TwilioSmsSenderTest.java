@@ -129,6 +129,18 @@ class TwilioSmsSenderTest {
     }
 
     @Test
+    void givenACustomerKnownOnlyAsAShortCodeOrSenderId_whenRouted_thenThereIsNoRouteSoNothingIsSentToIt() {
+        // a one-way sender: its latest message names it as From, but nothing can be sent to it
+        for (String sender : List.of("898287", "MyBrand")) {
+            Customer customer = new Customer("c-3", null, List.of("sms-sender:US:" + sender), NOW,
+                    "/twilio/" + ACCOUNT, null);
+            ConversationEntry latest = ConversationEntry.builder(Channel.SMS, "SM2").source("/twilio/" + ACCOUNT)
+                    .occurredAt(NOW).text("code 482913").detail("from", sender).detail("to", "+14155550199").build();
+            assertTrue(sender().route(Channel.SMS, customer, latest).isEmpty(), sender);
+        }
+    }
+
+    @Test
     void givenNoNumberToSendFrom_whenSent_thenRefusedWithoutCallingTwilio() {
         OutboundMessage message = new OutboundMessage("cmd-1", Channel.SMS, new ReplyRoute("/twilio/" + ACCOUNT, "",
                 "+14155550100"), "Hi", List.of(), null, null, null, null);

@@ -206,10 +206,53 @@ class TwilioWebhookHandlerTest {
     }
 
     @Test
-    void signedSmsFromSomethingNotAPhoneNumber_is400AndStoresNothing() {
-        byte[] body = "AccountSid=AC1&MessageSid=SM1&From=hello&To=%2B14155550199&Body=hi".getBytes(StandardCharsets.UTF_8);
-        assertEquals(400, send(TwilioWebhookHandler.SMS, body, sign(TwilioWebhookHandler.SMS, body)).getStatusCode());
+    void givenASignedSmsFromNoSenderAtAll_whenPosted_thenItIs400AndStoresNothing() {
+        // a From with a control character in it is no phone number, short code or sender id
+        byte[] body = "AccountSid=AC1&MessageSid=SM1&From=hel%0Alo&To=%2B14155550199&Body=hi"
+                .getBytes(StandardCharsets.UTF_8);
+        APIGatewayV2HTTPResponse response = send(TwilioWebhookHandler.SMS, body, sign(TwilioWebhookHandler.SMS, body));
+        assertEquals(400, response.getStatusCode());
+        assertEquals("From is no phone number, short code or sender id", response.getBody());
         assertNothingRecorded();
+    }
+
+    @Test
+    void givenASignedFormWithAByteThatIsNoUtf8_whenPosted_thenItIs400NotABadSignatureAndStoresNothing() {
+        // given a form whose Body holds %E9 (é in Latin-1, no UTF-8), signed over the values a Latin-1 reader sees
+        String form = "AccountSid=AC1&MessageSid=SM1&From=%2B14155550100&To=%2B14155550199&Body=Caf%E9";
+        byte[] body = form.getBytes(StandardCharsets.US_ASCII);
+        String signature = TwilioHarness.sign(TwilioWebhookHandler.SMS,
+                TwilioForm.of(latin1Params(form)));
+        // when
+        APIGatewayV2HTTPResponse response = send(TwilioWebhookHandler.SMS, body, signature);
+        // then a decoding fault, said so
+        assertEquals(400, response.getStatusCode());
+        assertEquals("body is not valid UTF-8 text", response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void givenASignedFormDeclaringLatin1_whenPosted_thenItIsDecodedByThatCharsetAndStored() {
+        // given the same form, declared as ISO-8859-1 and signed over its Latin-1 values
+        String form = "AccountSid=AC1&MessageSid=SM1&From=%2B14155550100&To=%2B14155550199&Body=Caf%E9";
+        byte[] body = form.getBytes(StandardCharsets.US_ASCII);
+        Map<String, String> headers = headers(TwilioHarness.sign(TwilioWebhookHandler.SMS,
+                TwilioForm.of(latin1Params(form))));
+        headers.put("content-type", "application/x-www-form-urlencoded; charset=ISO-8859-1");
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                event("POST", TwilioWebhookHandler.SMS, body, headers, null, false), null);
+        // then
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("Caf\u00e9", only(log.all()).text());
+    }
+
+    /** A form's parameters decoded as ISO-8859-1 (what a sender writing Latin-1 signs). */
+    private static List<TwilioForm.Param> latin1Params(String form) {
+        return java.util.Arrays.stream(form.split("&")).map(pair -> pair.split("=", 2))
+                .map(pair -> new TwilioForm.Param(pair[0],
+                        java.net.URLDecoder.decode(pair[1], StandardCharsets.ISO_8859_1)))
+                .toList();
     }
 
     @Test
@@ -350,6 +393,23 @@ class TwilioWebhookHandlerTest {
         assertEquals("Response", twiml.getDocumentElement().getTagName());
         assertEquals(0, twiml.getDocumentElement().getChildNodes().getLength());
         assertEquals("Hi! Is my order 4417 shipped yet? Ünïcödé 👍 & more", only(log.all()).text());
+    }
+
+    @Test
+    void givenAnSmsFromAShortCode_whenPosted_thenItIsStoredForTheSmsSenderOfItsCountry() {
+        APIGatewayV2HTTPResponse response = post(TwilioWebhookHandler.SMS, Fixtures.bytes("sms_inbound_short_code.form"));
+        assertEquals(200, response.getStatusCode());
+        assertEquals("Your verification code is 482913", only(log.all()).text());
+        assertTrue(directory.find(new Identity("sms-sender:US:898287")).isPresent());
+    }
+
+    @Test
+    void givenAnSmsFromAnAlphanumericSenderId_whenPosted_thenItIsStoredForTheSmsSenderOfItsCountry() {
+        APIGatewayV2HTTPResponse response = post(TwilioWebhookHandler.SMS,
+                Fixtures.bytes("sms_inbound_alphanumeric_sender.form"));
+        assertEquals(200, response.getStatusCode());
+        assertEquals("Your parcel is out for delivery today.", only(log.all()).text());
+        assertTrue(directory.find(new Identity("sms-sender:GB:MyBrand")).isPresent());
     }
 
     @Test

@@ -154,6 +154,96 @@ class WhatsAppWebhookHandlerTest {
         assertNothingRecorded();
     }
 
+    // ---------------------------------------------------------------- charsets (signed bytes that are not UTF-8)
+
+    @Test
+    void givenABodyInTheLatin1ItDeclares_whenTheGatewayHandsItOverAsText_thenItsSignatureHoldsAndTheTextIsStored() {
+        // given a body in ISO-8859-1, as its Content-Type says, signed over those bytes; API Gateway hands a JSON body
+        // to the function as a string decoded by the declared charset
+        byte[] latin1 = latin1Body();
+        APIGatewayV2HTTPEvent event = post(latin1, HubSignature.sign(latin1, APP_SECRET),
+                "application/json; charset=ISO-8859-1", new String(latin1, StandardCharsets.ISO_8859_1), false);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then it is stored, its text decoded by the declared charset
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("Hi, is my order 4417 en route? Merci, Ren\u00e9", log.all().get(0).text());
+    }
+
+    @Test
+    void givenABodyInTheLatin1ItDeclares_whenItArrivesBase64Encoded_thenTheTextIsStoredDecodedByThatCharset() {
+        // given
+        byte[] latin1 = latin1Body();
+        APIGatewayV2HTTPEvent event = post(latin1, HubSignature.sign(latin1, APP_SECRET),
+                "application/json; charset=iso-8859-1", Base64.getEncoder().encodeToString(latin1), true);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("Hi, is my order 4417 en route? Merci, Ren\u00e9", log.all().get(0).text());
+    }
+
+    @Test
+    void givenASignedBodyWithAnInvalidUtf8Byte_whenItArrivesBase64Encoded_thenItIs400SayingSoAndStoresNothing() {
+        // given UTF-8 JSON with one Latin-1 byte in it (0xE9: no valid UTF-8 sequence), correctly signed
+        byte[] body = latin1Body();
+        APIGatewayV2HTTPEvent event = post(body, HubSignature.sign(body, APP_SECRET), "application/json",
+                Base64.getEncoder().encodeToString(body), true);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then a decoding fault, not a bad signature
+        assertEquals(400, response.getStatusCode());
+        assertEquals("body is not valid UTF-8 text", response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void givenASignedBodyWithAnInvalidUtf8Byte_whenTheGatewayReplacedItInTheText_thenItIs400NotABadSignature() {
+        // given the same body, handed over as text by a gateway that replaced the undecodable byte with U+FFFD
+        byte[] body = latin1Body();
+        APIGatewayV2HTTPEvent event = post(body, HubSignature.sign(body, APP_SECRET), "application/json",
+                new String(body, StandardCharsets.UTF_8), false);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then the bytes it was signed over are gone: refused as undecodable, not as forged
+        assertEquals(400, response.getStatusCode());
+        assertTrue(response.getBody().startsWith("body is not valid text in its charset"), response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void givenASignedBodyDeclaringAnUnknownCharset_whenPosted_thenItIs400AndStoresNothing() {
+        // given
+        byte[] body = Fixtures.bytes("text_message.json");
+        APIGatewayV2HTTPEvent event = post(body, HubSignature.sign(body, APP_SECRET),
+                "application/json; charset=x-no-such-charset", Base64.getEncoder().encodeToString(body), true);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then
+        assertEquals(400, response.getStatusCode());
+        assertEquals("unsupported charset in Content-Type", response.getBody());
+        assertNothingRecorded();
+    }
+
+    @Test
+    void givenATextBodyWithReplacementCharacters_whenItsSignatureIsMissing_thenItIsStill401() {
+        // given
+        byte[] body = latin1Body();
+        APIGatewayV2HTTPEvent event = post(body, null, "application/json", new String(body, StandardCharsets.UTF_8),
+                false);
+        // when
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // then
+        assertEquals(401, response.getStatusCode());
+        assertNothingRecorded();
+    }
+
+    /** The text_message fixture with a message ending in "René", all in ISO-8859-1 (é is the one byte 0xE9). */
+    private static byte[] latin1Body() {
+        return new String(Fixtures.bytes("text_message.json"), StandardCharsets.UTF_8)
+                .replace("on its way?", "en route? Merci, Ren\u00e9").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     @Test
     void signedBatchWithOneBadMessage_is400AndStoresNone() {
         // given a good message followed by one without a sender
@@ -303,6 +393,17 @@ class WhatsAppWebhookHandlerTest {
             headers.put(HubSignature.HEADER, signature);
         }
         return event("POST", body, headers, null, false);
+    }
+
+    /** A POST of this Content-Type whose body API Gateway passes as given (text, or base64 when {@code base64}). */
+    private static APIGatewayV2HTTPEvent post(byte[] body, String signature, String contentType, String eventBody,
+                                              boolean base64) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", contentType);
+        if (signature != null) {
+            headers.put(HubSignature.HEADER, signature);
+        }
+        return io.switchboard.core.testing.ApiGatewayEvents.request("POST", PATH, headers, null, eventBody, base64);
     }
 
     private static APIGatewayV2HTTPEvent event(String method, byte[] body, Map<String, String> headers,

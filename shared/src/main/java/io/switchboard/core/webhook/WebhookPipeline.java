@@ -93,7 +93,7 @@ public class WebhookPipeline {
             outcome.handshake = true;
             return route.responder().respond(request);
         }
-        route.verifier().verify(request);
+        verify(route, request, event);
         List<Interaction> interactions = route.parser().parse(request);
         InteractionRecorder.Summary summary = recorder.record(interactions);
         outcome.summary = summary;
@@ -101,6 +101,29 @@ public class WebhookPipeline {
         Telemetry.tag(Telemetry.PROVIDER_MESSAGE_ID, Outcome.joined(summary.providerMessageIds));
         outcome.verdict = Outcome.verdictOf(interactions.size(), summary);
         return route.answer().answer(request, interactions, summary);
+    }
+
+    /**
+     * The route's verifier over the raw bytes. A text body that reached the function with U+FFFD in it may have had
+     * bytes the gateway could not decode replaced on the way (API Gateway hands text bodies over as strings): those
+     * bytes are gone, so a signature over them cannot be checked. A body signature that does not match such a body is
+     * answered as the decoding fault it may be (400, saying so) rather than as a forgery (401); either way nothing is
+     * stored. A missing signature or wrong credentials stay 401/403.
+     */
+    private static void verify(WebhookRoute route, WebhookRequest request, APIGatewayV2HTTPEvent event) {
+        try {
+            route.verifier().verify(request);
+        } catch (WebhookException refused) {
+            if (refused.isBodySignatureMismatch() && mayHaveLostBytes(event)) {
+                throw WebhookException.badRequest("body is not valid text in its charset (undecodable bytes were"
+                        + " replaced before they reached the function), so its signature cannot be checked");
+            }
+            throw refused;
+        }
+    }
+
+    private static boolean mayHaveLostBytes(APIGatewayV2HTTPEvent event) {
+        return !event.getIsBase64Encoded() && event.getBody() != null && event.getBody().indexOf('\uFFFD') >= 0;
     }
 
     private static void count(String channel, int status, Outcome outcome) {
