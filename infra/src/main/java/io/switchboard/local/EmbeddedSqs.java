@@ -1,5 +1,7 @@
 package io.switchboard.local;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -7,6 +9,10 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 /**
  * ElasticMQ (an SQS-compatible server, JSON and query protocols) in this JVM, on the loopback interface.
  * Queues and messages live in memory: after a restart the queues must be created again.
+ *
+ * <p>Unlike the other servers it does not check the Host and Origin headers ({@link LoopbackGuard}): ElasticMQ's
+ * builder has no hook for a filter in front of its routes. Bound to the loopback interface only; it sends no CORS
+ * headers, so another site's page cannot read its answers, but a DNS-rebinding page could (README, "Local console").
  */
 public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
 
@@ -46,12 +52,20 @@ public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
                 .withAWSAccountId(TemplateModel.ACCOUNT_ID)
                 .start();
         try {
-            started.waitUntilStarted();
+            bound = started.waitUntilStarted().localAddress();
         } catch (RuntimeException e) {
             started.stopAndWait();
             throw e;
         }
         return started;
+    }
+
+    /** Where the running server listens (set when it starts). */
+    private volatile InetSocketAddress bound;
+
+    @Override
+    List<InetSocketAddress> boundAddresses(SQSRestServer server) {
+        return List.of(bound);
     }
 
     @Override
