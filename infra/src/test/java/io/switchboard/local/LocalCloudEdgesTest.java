@@ -79,6 +79,8 @@ class LocalCloudEdgesTest {
             assertProblem(request(gateway, "POST", "/webhooks/whatsapp", withJson(headers), "{}"), 421, "foreign-host");
             assertProblem(request(port(cloud.standIns().baseUrl()), "POST", "/v21.0/106540352242922/messages",
                     withJson(headers), "{\"messaging_product\":\"whatsapp\"}"), 421, "foreign-host");
+            assertProblem(request(port(cloud.sqsEndpoint()), "POST", "/", sqsForm(host, null),
+                    sendCommandForm()), 421, "foreign-host");
             Answer dynamoDb = request(port(cloud.dynamoDbEndpoint()), "POST", "/", dynamoDb(host), "{}");
             if (host.startsWith("localhost:")) {
                 // No host:port at all: DynamoDB Local's Jetty refuses it itself, before the guard sees it.
@@ -89,6 +91,15 @@ class LocalCloudEdgesTest {
         }
         assertEquals(webhooks, cloud.recorder().webhooks().size(), "a refused request reached a function");
         assertEquals(sent, cloud.standIns().requests().size(), "a refused request reached a stand-in");
+    }
+
+    @Test
+    void givenNoOriginAndALoopbackHost_whenElasticMqIsPostedAQueryProtocolForm_thenItGoesThroughItsGuard() throws Exception {
+        int sqs = port(cloud.sqsEndpoint());
+        Answer answer = request(sqs, "POST", "/", sqsForm("localhost:" + sqs, null),
+                "Action=GetQueueUrl&QueueName=switchboard-events.fifo");
+        assertEquals(200, answer.status(), answer.body());
+        assertTrue(answer.body().contains(cloud.queueUrl("EventsQueue")), answer.body());
     }
 
     @Test
@@ -126,7 +137,12 @@ class LocalCloudEdgesTest {
             Map<String, String> amz = new LinkedHashMap<>(dynamoDb("localhost:" + dynamoDb));
             amz.put("Origin", origin);
             assertProblem(request(dynamoDb, "POST", "/", amz, "{}"), 403, "cross-origin");
+            // A form another site posts to ElasticMQ: a send command on the commands queue.
+            int sqs = port(cloud.sqsEndpoint());
+            assertProblem(request(sqs, "POST", "/", sqsForm("localhost:" + sqs, origin), sendCommandForm()), 403,
+                    "cross-origin");
         }
+        assertEquals("0", visibleMessages("CommandsQueue"));
         assertEquals(webhooks, cloud.recorder().webhooks().size(), "a refused request reached a function");
         assertEquals(sent, cloud.standIns().requests().size(), "a refused request reached a stand-in");
     }
@@ -304,6 +320,28 @@ class LocalCloudEdgesTest {
         headers.put("Content-Type", "application/x-amz-json-1.0");
         headers.put("X-Amz-Target", "DynamoDB_20120810.ListTables");
         return headers;
+    }
+
+    /** What a browser sends for a plain HTML form: no preflight, and ElasticMQ takes it (SQS's query protocol). */
+    private static Map<String, String> sqsForm(String host, String origin) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Host", host);
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        if (origin != null) {
+            headers.put("Origin", origin);
+        }
+        return headers;
+    }
+
+    private String sendCommandForm() {
+        return "Action=SendMessage&QueueUrl=" + java.net.URLEncoder.encode(cloud.queueUrl("CommandsQueue"),
+                StandardCharsets.UTF_8) + "&MessageBody=%7B%7D&MessageGroupId=g&MessageDeduplicationId=" + System.nanoTime();
+    }
+
+    private String visibleMessages(String queueId) {
+        return cloud.sqs().getQueueAttributes(b -> b.queueUrl(cloud.queueUrl(queueId))
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings().values().stream().mapToInt(Integer::parseInt).sum() + "";
     }
 
     private static int port(String baseUrl) {
