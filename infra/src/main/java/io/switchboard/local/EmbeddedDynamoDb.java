@@ -6,11 +6,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +94,7 @@ public final class EmbeddedDynamoDb extends EmbeddedService<DynamoDBProxyServer>
         try {
             System.setOut(new PrintStream(banner, true, StandardCharsets.UTF_8));
             DynamoDBProxyServer started = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            guard(jettyOf(started), port);
             started.start();
             return started;
         } finally {
@@ -91,6 +106,62 @@ public final class EmbeddedDynamoDb extends EmbeddedService<DynamoDBProxyServer>
     @Override
     void stopServer(DynamoDBProxyServer server) throws Exception {
         server.stop();
+    }
+
+    @Override
+    List<InetSocketAddress> boundAddresses(DynamoDBProxyServer server) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Connector connector : jettyOf(server).getConnectors()) {
+            if (connector instanceof ServerConnector listening && listening.getTransport() instanceof ServerSocketChannel channel) {
+                try {
+                    addresses.add((InetSocketAddress) channel.getLocalAddress());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * DynamoDB Local has no option for its listening address (it binds every interface) and answers any Host and any
+     * Origin (its CORS default is "*"): any web page could read and write the tables. Its Jetty server is bound to the
+     * loopback interface here and fronted by {@link LoopbackGuard}, before it starts.
+     */
+    private static void guard(Server jetty, int port) {
+        for (Connector connector : jetty.getConnectors()) {
+            if (connector instanceof ServerConnector listening) {
+                listening.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+            }
+        }
+        Handler tables = jetty.getHandler();
+        jetty.setHandler((Handler) null);
+        jetty.setHandler(new Handler.Wrapper(tables) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Optional<LoopbackGuard.Refusal> refusal = LoopbackGuard.check(request.getMethod(),
+                        request.getHeaders().get(HttpHeader.HOST), request.getHeaders().get(HttpHeader.ORIGIN), port);
+                if (refusal.isEmpty()) {
+                    return super.handle(request, response, callback);
+                }
+                response.setStatus(refusal.get().status());
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, LocalProblem.CONTENT_TYPE);
+                response.write(true, ByteBuffer.wrap(refusal.get().problem()), callback);
+                return true;
+            }
+        });
+    }
+
+    /** The library keeps its Jetty server private; this version's field is "server" (a test fails if it moves). */
+    private static Server jettyOf(DynamoDBProxyServer server) {
+        try {
+            Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+            field.setAccessible(true);
+            return (Server) field.get(server);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this DynamoDB Local keeps no Jetty server in a field \"server\": "
+                    + "it cannot be bound to the loopback interface", e);
+        }
     }
 
 }

@@ -28,6 +28,14 @@ abstract class EmbeddedService<S> implements AutoCloseable {
 
     abstract String name();
 
+    /** The socket addresses the running server listens on. */
+    abstract java.util.List<java.net.InetSocketAddress> boundAddresses(S server);
+
+    /** Where it listens now (empty when stopped). */
+    public synchronized java.util.List<java.net.InetSocketAddress> boundAddresses() {
+        return server == null ? java.util.List.of() : boundAddresses(server);
+    }
+
     synchronized void startIfStopped() {
         if (server != null) {
             return;

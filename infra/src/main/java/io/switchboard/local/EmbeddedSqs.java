@@ -1,5 +1,9 @@
 package io.switchboard.local;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -7,9 +11,13 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 /**
  * ElasticMQ (an SQS-compatible server, JSON and query protocols) in this JVM, on the loopback interface.
  * Queues and messages live in memory: after a restart the queues must be created again.
+ *
+ * <p>ElasticMQ's builder has no place for a filter in front of its routes, and it would take a form another site posts
+ * (the query protocol's {@code Action=SendMessage}: a command on the commands queue). So it listens on a private
+ * loopback port, behind a {@link GuardedProxy} on the public one that checks Host and Origin like every other server
+ * of the local cloud.
  */
-public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
-
+public final class EmbeddedSqs extends EmbeddedService<EmbeddedSqs.Running> {
 
     static {
         // The local cloud stops ElasticMQ from its own shutdown hook, in order; Pekko's hook would race it (and
@@ -18,6 +26,13 @@ public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
             System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         }
     }
+
+    /** ElasticMQ on its private port and the guard in front of it. */
+    record Running(SQSRestServer elasticMq, InetSocketAddress elasticMqAddress, GuardedProxy front) {
+    }
+
+    /** Chosen once, kept across restarts like the public port. */
+    private final int privatePort = Ports.resolve(0);
 
     /** @param port 0 for a free one (kept across restarts) */
     public EmbeddedSqs(int port) {
@@ -35,28 +50,33 @@ public final class EmbeddedSqs extends EmbeddedService<SQSRestServer> {
     }
 
     @Override
-    SQSRestServer startServer(int port) {
+    Running startServer(int port) throws IOException {
         SQSRestServer started = SQSRestServerBuilder
-                .withPort(port)
-                .withInterface("127.0.0.1")
-                // The address written into queue URLs: http://localhost:<port>/000000000000/<name>.
+                .withPort(privatePort)
+                .withInterface(InetAddress.getLoopbackAddress().getHostAddress())
+                // The address written into queue URLs, the guarded public port: http://localhost:<port>/000000000000/<name>.
                 .withServerAddress(new NodeAddress("http", "localhost", port, ""))
                 // ARNs as on AWS (arn:aws:sqs:us-east-1:000000000000:<name>) rather than region "elasticmq".
                 .withAWSRegion(TemplateModel.REGION)
                 .withAWSAccountId(TemplateModel.ACCOUNT_ID)
                 .start();
         try {
-            started.waitUntilStarted();
-        } catch (RuntimeException e) {
+            InetSocketAddress bound = started.waitUntilStarted().localAddress();
+            return new Running(started, bound, GuardedProxy.start("sqs", port, privatePort));
+        } catch (RuntimeException | IOException e) {
             started.stopAndWait();
             throw e;
         }
-        return started;
     }
 
     @Override
-    void stopServer(SQSRestServer server) {
-        server.stopAndWait();
+    void stopServer(Running server) {
+        server.front().close();
+        server.elasticMq().stopAndWait();
     }
 
+    @Override
+    List<InetSocketAddress> boundAddresses(Running server) {
+        return List.of(server.front().boundAddress(), server.elasticMqAddress());
+    }
 }

@@ -123,6 +123,11 @@ public final class HttpGateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address the server's socket is bound to (the loopback interface). */
+    public InetSocketAddress boundAddress() {
+        return server.getAddress();
+    }
+
     /** Serve these pages too (before the template's routes: their paths are the local cloud's own). */
     public void localPages(LocalPages pages) {
         this.pages = pages;
@@ -165,6 +170,14 @@ public final class HttpGateway implements AutoCloseable {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String rawPath = Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/");
             String path = decodePath(rawPath);
+            Headers requestHeaders = exchange.getRequestHeaders();
+            Optional<LoopbackGuard.Refusal> refusal = LoopbackGuard.check(method, requestHeaders.getFirst("Host"),
+                    requestHeaders.getFirst("Origin"), port());
+            if (refusal.isPresent()) {
+                drain(exchange.getRequestBody());
+                sendProblem(exchange, refusal.get().status(), refusal.get().problem());
+                return;
+            }
             LocalPages localPages = pages;
             if (localPages != null && localPages.serve(exchange, method, path)) {
                 return;
@@ -172,12 +185,22 @@ public final class HttpGateway implements AutoCloseable {
             Optional<Match> match = match(method, path);
             if (match.isEmpty()) {
                 drain(exchange.getRequestBody());
-                sendJson(exchange, 404, "{\"message\":\"Not Found\"}");
+                List<String> allowed = allowedMethods(path);
+                if (allowed.isEmpty()) {
+                    sendProblem(exchange, 404, LocalProblem.body(404, "not-found", "Not Found",
+                            "no route serves " + method + " on this path"));
+                } else {
+                    // RFC 9110 section 15.5.6: a 405 names the methods the resource has.
+                    exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                    sendProblem(exchange, 405, LocalProblem.body(405, "method-not-allowed", "Method Not Allowed",
+                            "this path is served for " + String.join(", ", allowed) + " only"));
+                }
                 return;
             }
             byte[] body = readBody(exchange.getRequestBody());
             if (body == null) {
-                sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                sendProblem(exchange, 413, LocalProblem.body(413, "too-large", "Content Too Large",
+                        "the body is larger than API Gateway's " + MAX_BODY_BYTES + " bytes"));
                 return;
             }
             APIGatewayV2HTTPEvent event = event(exchange, match.get(), method, rawPath, body);
@@ -186,8 +209,9 @@ public final class HttpGateway implements AutoCloseable {
                 result = match.get().binding().function().invoke(event);
             } catch (RuntimeException | Error e) {
                 LOG.error("{} {} -> {} failed", method, rawPath, match.get().binding().function().logicalId(), e);
-                // What API Gateway answers when the integration fails.
-                sendJson(exchange, 502, "{\"message\":\"Internal Server Error\"}");
+                // API Gateway answers 502 when the integration fails.
+                sendProblem(exchange, 502, LocalProblem.body(502, "function-failed", "Bad Gateway",
+                        "the function serving this route failed; its log says why"));
                 return;
             }
             send(exchange, result);
@@ -253,6 +277,18 @@ public final class HttpGateway implements AutoCloseable {
             }
         }
         return expected.length == actual.length ? parameters : null;
+    }
+
+    /** The methods some route serves on this path (none: no route has it), e.g. [GET, POST]. */
+    List<String> allowedMethods(String path) {
+        java.util.TreeSet<String> methods = new java.util.TreeSet<>();
+        for (Binding binding : bindings) {
+            TemplateModel.HttpRoute route = binding.route();
+            if (!route.path().equals("$default") && matchPath(route.path(), path) != null) {
+                methods.add(route.method());
+            }
+        }
+        return List.copyOf(methods);
     }
 
     private static int specificity(TemplateModel.HttpRoute route) {
@@ -462,10 +498,11 @@ public final class HttpGateway implements AutoCloseable {
                 || name.equalsIgnoreCase("connection");
     }
 
-    private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+    /** An answer of the gateway itself (no function ran), as a problem document. */
+    private static void sendProblem(HttpExchange exchange, int status, byte[] problem) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", LocalProblem.CONTENT_TYPE);
         exchange.getResponseHeaders().set("apigw-requestid", UUID.randomUUID().toString());
-        write(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+        write(exchange, status, problem);
     }
 
     /** Answers with this status, content type and body (for {@link LocalPages}). */

@@ -446,6 +446,25 @@ public final class LocalCloud implements AutoCloseable {
         return standIns;
     }
 
+    /**
+     * Every socket address the local cloud's own servers listen on, by server (gateway, stand-ins, DynamoDB Local,
+     * ElasticMQ): all on the loopback interface, so no other machine can reach them.
+     */
+    public Map<String, List<java.net.InetSocketAddress>> boundAddresses() {
+        Map<String, List<java.net.InetSocketAddress>> addresses = new LinkedHashMap<>();
+        addresses.put("gateway", List.of(gateway.boundAddress()));
+        if (standIns != null) {
+            addresses.put("provider stand-ins", List.of(standIns.boundAddress()));
+        }
+        if (embeddedDynamoDb != null) {
+            addresses.put("DynamoDB Local", embeddedDynamoDb.boundAddresses());
+        }
+        if (embeddedSqs != null) {
+            addresses.put("ElasticMQ", embeddedSqs.boundAddresses());
+        }
+        return addresses;
+    }
+
     public List<QueuePoller> queuePollers() {
         return List.copyOf(queuePollers);
     }

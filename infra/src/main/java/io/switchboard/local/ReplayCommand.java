@@ -6,10 +6,13 @@ import io.switchboard.core.config.InvocationContext;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.json.Json;
 import io.switchboard.fanout.ReplayHandler;
+import io.switchboard.fanout.SqsEventPublisher;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +33,11 @@ final class ReplayCommand {
               --dynamodb-endpoint URL   default http://localhost:8000
               --sqs-endpoint URL        default http://localhost:9324
               --template FILE           the SAM template (default: template.yaml here or in a parent directory)
+              --parameter NAME=VALUE    a template parameter, as the local cloud was started with (repeatable), e.g.
+                                        SubscriberQueueArns=arn:aws:sqs:...
+
+            Only the queues the fan-out publishes to are accepted (the template's SUBSCRIBER_QUEUE_ARNS: the events
+            queue and SubscriberQueueArns), as on AWS, where the function may send to no other queue.
             """;
 
     private ReplayCommand() {
@@ -41,6 +49,7 @@ final class ReplayCommand {
         String dynamoDb = "http://localhost:8000";
         String sqs = "http://localhost:9324";
         Path template = null;
+        Map<String, String> parameters = new LinkedHashMap<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
@@ -60,6 +69,13 @@ final class ReplayCommand {
                     case "--dynamodb-endpoint" -> dynamoDb = value;
                     case "--sqs-endpoint" -> sqs = value;
                     case "--template" -> template = Path.of(value);
+                    case "--parameter" -> {
+                        int split = value.indexOf('=');
+                        if (split < 1) {
+                            throw new IllegalArgumentException("--parameter needs NAME=VALUE");
+                        }
+                        parameters.put(value.substring(0, split), value.substring(split + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
@@ -72,7 +88,13 @@ final class ReplayCommand {
             return 2;
         }
         Path templatePath = template != null ? template : TemplateModel.locate(Path.of("")).orElse(Path.of("template.yaml"));
-        TemplateModel model = TemplateModel.load(templatePath);
+        TemplateModel model;
+        try {
+            model = TemplateModel.load(templatePath, parameters);
+        } catch (IllegalArgumentException e) {
+            err.println("replay: " + e.getMessage());
+            return 2;
+        }
         Map<String, String> settings = new HashMap<>(System.getenv());
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb);
         settings.put("AWS_ENDPOINT_URL_SQS", sqs);
@@ -85,6 +107,13 @@ final class ReplayCommand {
                 settings.put(Settings.CUSTOMERS_TABLE, table.tableName());
             }
         }
+        String subscribers = subscriberQueueArns(model, sqs);
+        if (subscribers.isEmpty()) {
+            err.println("replay: " + templatePath + " names no subscriber queue (no function sets "
+                    + SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS + "): there is nowhere to replay to");
+            return 2;
+        }
+        settings.put(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS, subscribers);
         try (ReplayHandler handler = new ReplayHandler(Contexts.with(Settings.of(settings)))) {
             Object answer = handler.handleRequest(request, new InvocationContext(TemplateModel.STACK_NAME + "-ReplayFunction",
                     900, 1024, org.slf4j.LoggerFactory.getLogger("function.ReplayFunction")));
@@ -94,5 +123,39 @@ final class ReplayCommand {
             err.println("replay: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * The queues the template's fan-out publishes to (its SUBSCRIBER_QUEUE_ARNS, resolved as the local cloud resolves
+     * it), comma-separated; empty when no function has that setting: then no queue is a subscriber.
+     */
+    static String subscriberQueueArns(TemplateModel model, String sqsEndpoint) {
+        TemplateModel.LocalResources local = new TemplateModel.LocalResources() {
+            @Override
+            public String tableName(String logicalId) {
+                return model.table(logicalId).tableName();
+            }
+
+            @Override
+            public String queueUrl(String logicalId) {
+                return sqsEndpoint + "/" + TemplateModel.ACCOUNT_ID + "/" + model.queue(logicalId).queueName();
+            }
+
+            @Override
+            public String queueArn(String logicalId) {
+                return "arn:aws:sqs:" + TemplateModel.REGION + ":" + TemplateModel.ACCOUNT_ID + ":"
+                        + model.queue(logicalId).queueName();
+            }
+        };
+        List<String> arns = new ArrayList<>();
+        for (TemplateModel.Function function : model.functions()) {
+            if (function.environment().containsKey(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS)) {
+                String value = model.resolveEnvironment(function, local).get(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS);
+                if (value != null) {
+                    arns.add(value);
+                }
+            }
+        }
+        return String.join(",", arns);
     }
 }

@@ -173,19 +173,24 @@ class HttpGatewayTest {
     }
 
     @Test
-    void unknownRoutesGet404LikeApiGateway() throws Exception {
+    void givenAnUnknownPath_then404AsAProblem_andGivenAKnownPathWithAnotherMethod_then405WithAllow() throws Exception {
         HttpResponse<byte[]> unknown = send(request("/nowhere", "x").GET().build());
         assertEquals(404, unknown.statusCode());
-        assertEquals("{\"message\":\"Not Found\"}", new String(unknown.body(), StandardCharsets.UTF_8));
+        assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse(null));
+        assertTrue(new String(unknown.body(), StandardCharsets.UTF_8).contains("\"type\":\"urn:switchboard:problem:not-found\""));
         // A known path with a method no route has.
-        assertEquals(404, send(request("/echo", "x").PUT(HttpRequest.BodyPublishers.ofString("x")).build()).statusCode());
+        HttpResponse<byte[]> wrongMethod = send(request("/echo", "x").PUT(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(null));
+        assertEquals("application/problem+json", wrongMethod.headers().firstValue("Content-Type").orElse(null));
     }
 
     @Test
-    void handlerExceptionsGet502() throws Exception {
+    void handlerExceptionsGet502AsAProblem() throws Exception {
         HttpResponse<byte[]> response = send(request("/boom", "x").GET().build());
         assertEquals(502, response.statusCode());
-        assertEquals("{\"message\":\"Internal Server Error\"}", new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(null));
+        assertTrue(new String(response.body(), StandardCharsets.UTF_8).contains("\"status\":502"));
     }
 
     @Test

@@ -222,7 +222,8 @@ class SamplesTest {
                 .filter(w -> w.route().equals("POST /webhooks/whatsapp")).reduce((a, b) -> b).orElseThrow();
         assertEquals("duplicate", retry.verdict());
         assertEquals(200, retry.status());
-        HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + "/console/state")).build(),
+        HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + "/console/state"))
+                        .header("Authorization", "Bearer " + Main.DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, console.statusCode());
         JsonNode webhooks = JSON.readTree(console.body()).get("webhooks");

@@ -16,10 +16,12 @@ import io.switchboard.core.store.LogItems;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -74,6 +76,7 @@ public class ReplayHandler extends LambdaFunction<Map<String, Object>, Map<Strin
         if (queueUrl == null) {
             throw new IllegalArgumentException("subscriberQueueUrl is required");
         }
+        requireSubscriber(queueUrl);
         String customerId = text(request, "customerId");
         Instant from = instant(request, "from");
         Instant to = instant(request, "to");
@@ -110,6 +113,36 @@ public class ReplayHandler extends LambdaFunction<Map<String, Object>, Map<Strin
         answer.put("eventsPublished", published);
         answer.put("incompleteCustomers", unsentCustomers);
         return answer;
+    }
+
+    /**
+     * A replay sends a customer's whole history: only to a queue the fan-out publishes to, never to another account's
+     * queue or to the commands queue (which would read the history as commands). When {@code SUBSCRIBER_QUEUE_ARNS}
+     * is set (the local replay command sets it from the template), the queue must be one of them; on AWS the
+     * function's IAM policy allows SendMessage to those queues only (template.yaml, ReplayFunction).
+     * A queue URL's path is /ACCOUNT/NAME and its ARN ends :ACCOUNT:NAME
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html).
+     */
+    private void requireSubscriber(String queueUrl) {
+        Optional<String> configured = settings.get(SqsEventPublisher.SUBSCRIBER_QUEUE_ARNS);
+        if (configured.isEmpty()) {
+            return;
+        }
+        List<String> subscribers = Arrays.stream(configured.get().split(",")).map(String::trim)
+                .filter(arn -> !arn.isEmpty()).toList();
+        String path;
+        try {
+            path = java.net.URI.create(queueUrl).getPath();
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        String[] parts = path == null ? new String[0] : path.split("/");
+        boolean subscriber = parts.length == 3 && parts[0].isEmpty() && subscribers.stream()
+                .anyMatch(arn -> arn.endsWith(":" + parts[1] + ":" + parts[2]) && arn.startsWith("arn:aws:sqs:"));
+        if (!subscriber) {
+            throw new IllegalArgumentException(queueUrl + " is not a subscriber queue; replay only to one of "
+                    + String.join(", ", subscribers));
+        }
     }
 
     /** The customer's changes as events, in order: its creation, then its entries oldest first (within the range). */

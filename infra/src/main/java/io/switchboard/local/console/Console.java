@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.switchboard.local.HttpGateway;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.local.LocalFunction;
+import io.switchboard.local.LocalProblem;
 import io.switchboard.local.QueuePoller;
 import io.switchboard.local.StreamPoller;
 import io.switchboard.local.standin.SentRequest;
@@ -17,9 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,8 @@ public final class Console implements HttpGateway.LocalPages {
 
     public static final String PAGE = "/console";
     public static final String HEALTH = "/health";
+    /** Where index.html takes the token (a meta element's content). */
+    private static final String TOKEN_PLACEHOLDER = "{{SWITCHBOARD_TOKEN}}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalCloud cloud;
@@ -44,12 +50,20 @@ public final class Console implements HttpGateway.LocalPages {
     private final ConsoleRecorder recorder;
     private final Path eventsDir;
     private final Instant started = Instant.now();
+    /** What {@code /console/state} and the samples need as a bearer token; the page's HTML carries it. */
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     public Console(LocalCloud cloud, HttpGateway gateway, ConsoleRecorder recorder) {
         this.cloud = cloud;
         this.gateway = gateway;
         this.recorder = recorder;
+        // The customer API's token: the page needs it for /v1 anyway. Without one (the API refuses everything then)
+        // a random one keeps the console's state behind a token all the same.
+        this.token = gateway.functionFor("GET", "/v1/customers")
+                .map(f -> f.environment().get("SWITCHBOARD_API_TOKEN"))
+                .filter(value -> !value.isBlank())
+                .orElseGet(Console::randomToken);
         Path template = cloud.template().source();
         this.eventsDir = template == null || template.toAbsolutePath().getParent() == null ? null
                 : template.toAbsolutePath().getParent().resolve("events");
@@ -57,27 +71,94 @@ public final class Console implements HttpGateway.LocalPages {
 
     @Override
     public boolean serve(HttpExchange exchange, String method, String path) throws IOException {
-        if (path.equals(HEALTH) && method.equals("GET")) {
-            Map<String, Object> health = health();
-            respondJson(exchange, "ok".equals(health.get("status")) ? 200 : 503, health);
+        if (path.equals(HEALTH)) {
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            if (allowed(exchange, method, "GET")) {
+                Map<String, Object> health = health();
+                respondJson(exchange, "ok".equals(health.get("status")) ? 200 : 503, health);
+            }
             return true;
         }
         if (!path.equals(PAGE) && !path.startsWith(PAGE + "/")) {
             return false;
         }
         exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-        if (method.equals("GET") && (path.equals(PAGE) || path.equals(PAGE + "/"))) {
-            try (InputStream page = Console.class.getResourceAsStream("/console/index.html")) {
-                HttpGateway.respond(exchange, 200, "text/html; charset=utf-8", page.readAllBytes());
+        if (path.equals(PAGE) || path.equals(PAGE + "/")) {
+            if (allowed(exchange, method, "GET")) {
+                page(exchange);
             }
-        } else if (method.equals("GET") && path.equals(PAGE + "/state")) {
-            respondJson(exchange, 200, state());
-        } else if (method.equals("POST") && path.startsWith(PAGE + "/samples/")) {
-            sendSample(exchange, path.substring((PAGE + "/samples/").length()));
+        } else if (path.equals(PAGE + "/state")) {
+            if (allowed(exchange, method, "GET") && authorized(exchange)) {
+                respondJson(exchange, 200, state());
+            }
+        } else if (path.startsWith(PAGE + "/samples/")) {
+            if (allowed(exchange, method, "POST") && authorized(exchange)) {
+                sendSample(exchange, path.substring((PAGE + "/samples/").length()));
+            }
         } else {
-            respondJson(exchange, 404, Map.of("message", "Not Found"));
+            problem(exchange, 404, "not-found", "Not Found", "the console has no page here");
         }
         return true;
+    }
+
+    /**
+     * The page, with the token its scripts send. How it stays with the developer: the gateway answers only requests
+     * for a loopback Host (a DNS-rebinding page, whose Host is its own name, gets 421), a page of another site cannot
+     * read a cross-origin answer (same-origin policy; no CORS headers here), and it may not frame this one. So the
+     * HTML reaches a browser tab of localhost:PORT and processes on this machine, which can read DynamoDB Local
+     * directly anyway; a URL printed at start-up with a login cookie (Jupyter's way) would keep other local users out
+     * of the console, which the local cloud does not promise for its other ports.
+     */
+    private void page(HttpExchange exchange) throws IOException {
+        String html;
+        try (InputStream page = Console.class.getResourceAsStream("/console/index.html")) {
+            html = new String(page.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        exchange.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
+        exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        exchange.getResponseHeaders().set("Cross-Origin-Resource-Policy", "same-origin");
+        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        HttpGateway.respond(exchange, 200, "text/html; charset=utf-8",
+                html.replace(TOKEN_PLACEHOLDER, htmlAttribute(token)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True, or answers 405 with the one method this page has (RFC 9110 section 15.5.6). */
+    private static boolean allowed(HttpExchange exchange, String method, String only) throws IOException {
+        if (method.equals(only) || (only.equals("GET") && method.equals("HEAD"))) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", only.equals("GET") ? "GET, HEAD" : only);
+        problem(exchange, 405, "method-not-allowed", "Method Not Allowed", "this page answers " + only + " only");
+        return false;
+    }
+
+    /** True when the request carries this deployment's token as a bearer token (RFC 6750), or answers 401. */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        String expected = "Bearer " + token;
+        if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+        problem(exchange, 401, "unauthorized", "Unauthorized",
+                "an Authorization: Bearer <SWITCHBOARD_API_TOKEN> header is required (the console page sends it)");
+        return false;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String htmlAttribute(String value) {
+        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void problem(HttpExchange exchange, int status, String code, String title, String detail)
+            throws IOException {
+        HttpGateway.respond(exchange, status, LocalProblem.CONTENT_TYPE, LocalProblem.body(status, code, title, detail));
     }
 
     @Override
@@ -107,12 +188,9 @@ public final class Console implements HttpGateway.LocalPages {
         state.put("sent", sent);
         state.put("samples", SampleWebhooks.list(eventsDir).stream()
                 .map(s -> Map.of("name", s.name(), "channel", s.channel(), "route", s.method() + " " + s.path())).toList());
-        // The page reads customers and timelines through the customer API, with the token this deployment uses.
-        Map<String, Object> api = new LinkedHashMap<>();
-        api.put("base", "/v1");
-        api.put("token", gateway.functionFor("GET", "/v1/customers").map(f -> f.environment().get("SWITCHBOARD_API_TOKEN"))
-                .orElse(null));
-        state.put("api", api);
+        // The page reads customers and timelines through the customer API, with the token its HTML carries (never
+        // this answer's: it goes to scripts that could be anyone's if the checks in front of it ever failed).
+        state.put("api", Map.of("base", "/v1"));
         return state;
     }
 
@@ -122,12 +200,14 @@ public final class Console implements HttpGateway.LocalPages {
         Optional<SampleWebhooks.Sample> sample = SampleWebhooks.list(eventsDir).stream()
                 .filter(s -> s.name().equals(name)).findFirst();
         if (sample.isEmpty()) {
-            respondJson(exchange, 404, Map.of("message", "no sample " + name + " in " + eventsDir));
+            // Names only: where the project lies on this machine is none of the answer's business.
+            problem(exchange, 404, "not-found", "Not Found", "no sample named " + name + " in the template's events/");
             return;
         }
         Optional<LocalFunction> function = gateway.functionFor(sample.get().method(), sample.get().path());
         if (function.isEmpty()) {
-            respondJson(exchange, 404, Map.of("message", "no route serves " + sample.get().path()));
+            problem(exchange, 404, "not-found", "Not Found", "no route serves " + sample.get().method() + " "
+                    + sample.get().path());
             return;
         }
         Map<String, String> settings = function.get().environment();

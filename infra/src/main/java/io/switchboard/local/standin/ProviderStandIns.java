@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.json.Json;
+import io.switchboard.local.LocalProblem;
+import io.switchboard.local.LoopbackGuard;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -209,6 +212,11 @@ public final class ProviderStandIns implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address the server's socket is bound to (the loopback interface). */
+    public InetSocketAddress boundAddress() {
+        return server.getAddress();
+    }
+
     /** The base URL of every stand-in API: GRAPH_API_BASE_URL, TWILIO_API_BASE_URL, AWS_ENDPOINT_URL_SESV2. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
@@ -264,6 +272,14 @@ public final class ProviderStandIns implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            // A web page must not make the stand-ins post signed status webhooks (LoopbackGuard says how).
+            Optional<LoopbackGuard.Refusal> refusal = LoopbackGuard.check(exchange.getRequestMethod(),
+                    exchange.getRequestHeaders().getFirst("Host"), exchange.getRequestHeaders().getFirst("Origin"), port());
+            if (refusal.isPresent()) {
+                answer(exchange, refusal.get().status(), new String(refusal.get().problem(), StandardCharsets.UTF_8),
+                        Map.of("Content-Type", LocalProblem.CONTENT_TYPE));
+                return;
+            }
             String path = exchange.getRequestURI().getRawPath();
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
