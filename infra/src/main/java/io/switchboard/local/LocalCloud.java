@@ -306,8 +306,11 @@ public final class LocalCloud implements AutoCloseable {
                     options.dataDir == null ? null : options.dataDir.resolve("stream-checkpoints.properties"));
             for (LocalFunction function : functions) {
                 for (TemplateModel.StreamEvent event : function.definition().streamEvents()) {
+                    // The queue's URL at each send: ElasticMQ restarted by a fault test re-creates it.
+                    java.util.function.Consumer<String> onFailure = event.onFailureQueueLogicalId() == null ? null
+                            : body -> sqs.sendMessage(b -> b.queueUrl(queueUrl(event.onFailureQueueLogicalId())).messageBody(body));
                     pollers.add(new StreamPoller(function, event, tableName(event.tableLogicalId()), dynamoDb,
-                            dynamoDbStreams, checkpoints, options.streamStallThreshold).start());
+                            dynamoDbStreams, checkpoints, options.streamStallThreshold, onFailure).start());
                 }
                 for (TemplateModel.QueueEvent event : function.definition().queueEvents()) {
                     queuePollers.add(new QueuePoller(function, event, queueUrl(event.queueLogicalId()),

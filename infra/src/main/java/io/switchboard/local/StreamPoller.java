@@ -41,8 +41,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * (parents before children), hands batches of up to BatchSize records to the function, and follows Lambda's
  * rules for failures. With ReportBatchItemFailures, the records before the lowest failed sequence number are
  * done and the batch is retried from that record; a thrown exception retries the whole batch. Retries go on,
- * with a backoff, until the function succeeds: nothing is skipped (the fan-out reports failures while SQS is
- * down and must deliver everything once it is back).
+ * with a backoff, until the function succeeds (the fan-out reports failures while SQS is down and must deliver
+ * everything once it is back), or, with MaximumRetryAttempts, until that many retries failed: the batch is then
+ * given up and, with an OnFailure destination, reported there in Lambda's invocation record format
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
  *
  * <p>It never waits without a wake-up: an invocation that outlives the function's Timeout is abandoned and its
  * batch retried (as Lambda does), and the table's current stream is looked up again every
@@ -72,6 +74,8 @@ public final class StreamPoller implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final Duration stallThreshold;
     private final Duration invocationTimeout;
+    /** Sends a given-up batch's invocation record to the OnFailure destination; null without one. */
+    private final java.util.function.Consumer<String> onFailure;
     private final Thread thread;
     /** Runs the invocations, so that one that hangs can be abandoned; replaced when that happens. */
     private ExecutorService invoker;
@@ -97,12 +101,14 @@ public final class StreamPoller implements AutoCloseable {
 
     StreamPoller(LocalFunction function, TemplateModel.StreamEvent event, String tableName, DynamoDbClient dynamoDb,
                  DynamoDbStreamsClient streams, Checkpoints checkpoints) {
-        this(function, event, tableName, dynamoDb, streams, checkpoints, DEFAULT_STALL_THRESHOLD);
+        this(function, event, tableName, dynamoDb, streams, checkpoints, DEFAULT_STALL_THRESHOLD, null);
     }
 
     StreamPoller(LocalFunction function, TemplateModel.StreamEvent event, String tableName, DynamoDbClient dynamoDb,
-                 DynamoDbStreamsClient streams, Checkpoints checkpoints, Duration stallThreshold) {
+                 DynamoDbStreamsClient streams, Checkpoints checkpoints, Duration stallThreshold,
+                 java.util.function.Consumer<String> onFailure) {
         this.function = function;
+        this.onFailure = onFailure;
         this.stallThreshold = stallThreshold;
         this.invocationTimeout = Duration.ofSeconds(Math.max(1, function.definition().timeoutSeconds()));
         this.event = event;
@@ -411,6 +417,15 @@ public final class StreamPoller implements AutoCloseable {
                 checkpoints.put(key(shardId), AFTER + records.get(firstFailed - 1).dynamodb().sequenceNumber());
                 lastProgressNanos = System.nanoTime();
             }
+            if (event.maximumRetryAttempts() >= 0 && attempt > event.maximumRetryAttempts()) {
+                List<Record> givenUp = records.subList(firstFailed, records.size());
+                giveUp(shardId, givenUp, attempt);
+                checkpoints.put(key(shardId), AFTER + givenUp.get(givenUp.size() - 1).dynamodb().sequenceNumber());
+                iterators.remove(shardId); // the next read starts after the given-up records
+                clearPending();
+                lastProgressNanos = System.nanoTime();
+                return;
+            }
             String retryFrom = records.get(firstFailed).dynamodb().sequenceNumber();
             LOG.debug("{}: retrying from sequence number {} (attempt {})", function.logicalId(), retryFrom, attempt);
             pause(backoff.next());
@@ -460,6 +475,59 @@ public final class StreamPoller implements AutoCloseable {
             result.cancel(true);
             throw new Stopped();
         }
+    }
+
+    /**
+     * Reports records Lambda would stop retrying to the OnFailure destination, as Lambda's invocation record: where
+     * they are in the stream, not their content. Without a destination they are only logged. A destination that
+     * cannot be reached fails the pass: the batch is read again from the checkpoint and retried.
+     */
+    private void giveUp(String shardId, List<Record> givenUp, int attempts) {
+        LOG.error("{}: giving up {} records of {} from sequence number {} after {} attempts (MaximumRetryAttempts {}){}",
+                function.logicalId(), givenUp.size(), tableName, givenUp.get(0).dynamodb().sequenceNumber(), attempts,
+                event.maximumRetryAttempts(), onFailure == null ? "; no OnFailure destination" : "; reported to "
+                        + event.onFailureQueueLogicalId());
+        if (onFailure == null) {
+            return;
+        }
+        Map<String, Object> requestContext = new LinkedHashMap<>();
+        requestContext.put("requestId", java.util.UUID.randomUUID().toString());
+        requestContext.put("functionArn", "arn:aws:lambda:" + TemplateModel.REGION + ":000000000000:function:"
+                + TemplateModel.STACK_NAME + "-" + function.logicalId());
+        requestContext.put("condition", "RetryAttemptsExhausted");
+        requestContext.put("approximateInvokeCount", attempts);
+        Map<String, Object> responseContext = new LinkedHashMap<>();
+        responseContext.put("statusCode", 200);
+        responseContext.put("executedVersion", "$LATEST");
+        responseContext.put("functionError", "Unhandled");
+        Map<String, Object> batchInfo = new LinkedHashMap<>();
+        batchInfo.put("shardId", shardId);
+        batchInfo.put("startSequenceNumber", givenUp.get(0).dynamodb().sequenceNumber());
+        batchInfo.put("endSequenceNumber", givenUp.get(givenUp.size() - 1).dynamodb().sequenceNumber());
+        batchInfo.put("approximateArrivalOfFirstRecord", arrival(givenUp.get(0)));
+        batchInfo.put("approximateArrivalOfLastRecord", arrival(givenUp.get(givenUp.size() - 1)));
+        batchInfo.put("batchSize", givenUp.size());
+        batchInfo.put("streamArn", streamArn);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("requestContext", requestContext);
+        record.put("responseContext", responseContext);
+        record.put("version", "1.0");
+        record.put("timestamp", java.time.Instant.now().toString());
+        record.put("DDBStreamBatchInfo", batchInfo);
+        try {
+            onFailure.accept(INVOCATION_RECORDS.writeValueAsString(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an invocation record", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper INVOCATION_RECORDS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Seconds precision, as Lambda writes it ("2019-11-14T00:13:19Z"). */
+    private static String arrival(Record record) {
+        java.time.Instant created = record.dynamodb().approximateCreationDateTime();
+        return created == null ? null : created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private void markPending(List<Record> records) {

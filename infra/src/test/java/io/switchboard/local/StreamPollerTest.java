@@ -217,6 +217,64 @@ class StreamPollerTest {
     }
 
     @Test
+    void batchFailingPastMaximumRetryAttempts_isReportedToTheOnFailureQueueInLambdasFormat_andTheStreamGoesOn() {
+        // given a function that always fails giveup-1 (the test stack: MaximumRetryAttempts 4, OnFailure a queue)
+        script.behave(event -> {
+            for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+                if (record.getDynamodb().getKeys().get("id").getS().equals("giveup-1")) {
+                    return failing(record.getDynamodb().getSequenceNumber());
+                }
+            }
+            return null;
+        });
+
+        // when it arrives
+        putItems(cloud, "giveup-1");
+        awaitTrue(() -> !script.batches("giveup-").isEmpty(), "giveup-1 handed over");
+        String sequenceNumber = script.events().stream().flatMap(event -> event.getRecords().stream())
+                .filter(record -> record.getDynamodb().getKeys().get("id").getS().equals("giveup-1"))
+                .map(record -> record.getDynamodb().getSequenceNumber()).findFirst().orElseThrow();
+
+        // then after the first attempt and four retries it is reported where it is in the stream
+        com.fasterxml.jackson.databind.JsonNode report = awaitInvocationRecord(sequenceNumber);
+        assertEquals(List.of(List.of("giveup-1"), List.of("giveup-1"), List.of("giveup-1"), List.of("giveup-1"),
+                List.of("giveup-1")), script.batches("giveup-"));
+        assertEquals("RetryAttemptsExhausted", report.at("/requestContext/condition").asText());
+        assertEquals(5, report.at("/requestContext/approximateInvokeCount").asInt());
+        assertEquals(sequenceNumber, report.at("/DDBStreamBatchInfo/endSequenceNumber").asText());
+        assertEquals(1, report.at("/DDBStreamBatchInfo/batchSize").asInt());
+        assertEquals(cloud.dynamoDb().describeTable(b -> b.tableName(cloud.tableName("ItemsTable"))).table().latestStreamArn(),
+                report.at("/DDBStreamBatchInfo/streamArn").asText());
+
+        // and the stream goes on: the next item is handed over on its own
+        putItems(cloud, "giveup-2");
+        assertTrue(cloud.awaitStreamsIdle(IDLE));
+        List<List<String>> batches = script.batches("giveup-");
+        assertEquals(List.of("giveup-2"), batches.get(batches.size() - 1));
+        assertEquals(6, batches.size(), batches.toString());
+    }
+
+    /** The invocation record on the test stack's OnFailure queue whose batch starts at the sequence number. */
+    private com.fasterxml.jackson.databind.JsonNode awaitInvocationRecord(String startSequenceNumber) {
+        long deadline = System.nanoTime() + IDLE.toNanos();
+        while (true) {
+            for (var message : cloud.sqs().receiveMessage(b -> b.queueUrl(cloud.queueUrl("StreamFailuresQueue"))
+                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                com.fasterxml.jackson.databind.JsonNode record;
+                try {
+                    record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message.body());
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("not JSON: " + message.body(), e);
+                }
+                if (startSequenceNumber.equals(record.at("/DDBStreamBatchInfo/startSequenceNumber").asText())) {
+                    return record;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no invocation record for " + startSequenceNumber);
+        }
+    }
+
+    @Test
     void tableRecreatedWithANewStream_thePollerFollowsTheNewStreamWithoutAnError() {
         StreamScript own = new StreamScript();
         try (LocalCloud other = LocalCloud.start(new LocalCloud.Options().template(TestTemplates.testStack())
