@@ -78,7 +78,7 @@ public final class StreamPoller implements AutoCloseable {
     private final java.util.function.Consumer<String> onFailure;
     private final Thread thread;
     /** Runs the invocations, so that one that hangs can be abandoned; replaced when that happens. */
-    private ExecutorService invoker;
+    private volatile ExecutorService invoker;
     private volatile boolean running;
     /** For the health endpoint: the error of the last failed pass (null once a pass succeeds) and the last pass. */
     private volatile String healthError;
@@ -90,6 +90,7 @@ public final class StreamPoller implements AutoCloseable {
     private volatile boolean pendingMore;
     private volatile String deliveryError;
     private long streamCheckedNanos;
+
     // Poller-thread state, rebuilt from the checkpoints after any error.
     private String streamArn;
     private final Map<String, String> iterators = new HashMap<>();

@@ -5,6 +5,7 @@ import io.switchboard.core.config.Settings;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.model.Times;
 import io.switchboard.core.log.ConversationPolicy;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
@@ -63,6 +64,8 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
      * the transaction that wrote both (see {@link #resolve}).
      */
     static final int REPAIR_AFTER_ATTEMPTS = 4;
+    /** How old a claim must be before its missing record counts as lost rather than racing (see {@link #resolve}). */
+    static final java.time.Duration REPAIR_MIN_AGE = java.time.Duration.ofMinutes(1);
     /** How many merges a customer id is followed through before it is called a fault. */
     static final int MAX_MERGE_HOPS = 10;
     /** DynamoDB's limit of items in one TransactWriteItems. */
@@ -116,11 +119,11 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 }
                 // The identity and the record are written in one transaction, but a read can still race it on
                 // stores whose transactions are not isolated from single reads (some emulators): the record
-                // appears a moment later. Read again, briefly; still missing after that, the record is lost (a
-                // store restored in part, a hand-edited table) and no retry of the provider's would ever find it:
-                // re-create it.
+                // appears a moment later. Read again, briefly; still missing after that for an identity claimed over
+                // a minute ago, the record is lost (a store restored in part, a hand-edited table) and no retry of the
+                // provider's would ever find it: re-create it. A fresher claim is left to the provider's retry (5xx).
                 customerIdByIdentity.remove(identity.key());
-                if (attempt >= REPAIR_AFTER_ATTEMPTS && recreateMissingRecord(identity, known.get(), profileName, source, at)) {
+                if (attempt == REPAIR_AFTER_ATTEMPTS && recreateMissingRecord(identity, known.get(), profileName, source)) {
                     continue; // read it back like any other claimed identity's record
                 }
                 Transactions.pauseOrGiveUp(attempt, "customer record of a claimed identity");
@@ -141,18 +144,29 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
 
     /**
      * Re-creates the lost record of the customer an identity points at, under the same id, so that the entries
-     * already stored under that id stay that customer's. Safe, because both conditions hold in one transaction:
-     * the identity item still points at that id (a merge or a link meanwhile moved it: nothing is written) and
-     * no record of that id exists (a record that was only late, or another delivery's repair, is never
-     * overwritten). A first contact writes the identity and the record together, so once the identity item is
-     * readable a creation still in flight cannot be cut short by this. The record knows only this identity;
-     * docs/runbook.md ("A customer record is missing") says how to check the others.
+     * already stored under that id stay that customer's. Only for an identity claimed more than
+     * {@link #REPAIR_MIN_AGE} ago: a fresher claim's record may only be racing this read (answered 503, and the
+     * provider's retry finds it or repairs it). Safe, because both conditions hold in one transaction: the identity
+     * item still points at that id (a merge or a link meanwhile moved it: nothing is written) and no record of that
+     * id exists (a record that was only late, or another delivery's repair, is never overwritten). A first contact
+     * writes the identity and the record together, so once the identity item is readable a creation still in
+     * flight cannot be cut short by this. The record knows only this identity; docs/runbook.md ("A customer record
+     * is missing") says how to check the others.
      *
      * @return true when it was re-created or someone else's write settled it (read again), false to wait
      */
-    private boolean recreateMissingRecord(Identity identity, String customerId, String profileName, String source,
-                                          Instant at) {
-        Customer recreated = new Customer(customerId, blankToNull(profileName), List.of(identity.key()), at, source, null);
+    private boolean recreateMissingRecord(Identity identity, String customerId, String profileName, String source) {
+        Map<String, AttributeValue> claim = dynamoDb.getItem(GetItemRequest.builder().tableName(customersTable())
+                .key(Map.of(IDENTITY, LogItems.s(identity.key()))).consistentRead(true).build()).item();
+        if (claim == null || claim.isEmpty() || !customerId.equals(claim.get(CUSTOMER_ID).s())) {
+            return true; // moved meanwhile: reading again decides
+        }
+        Instant claimedAt = claim.get(CREATED_AT) == null ? null : Times.parse(claim.get(CREATED_AT).s());
+        if (claimedAt == null || claimedAt.isAfter(Instant.now().minus(REPAIR_MIN_AGE))) {
+            return false;
+        }
+        Customer recreated = new Customer(customerId, blankToNull(profileName), List.of(identity.key()), claimedAt, source,
+                null);
         try {
             dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                     TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(customersTable())
