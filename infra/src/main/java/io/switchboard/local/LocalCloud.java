@@ -52,6 +52,8 @@ public final class LocalCloud implements AutoCloseable {
         private List<Object> singletons = List.of();
         private boolean streamPoller = true;
         private boolean providerStandIns = true;
+        private String dynamoDbClientEndpoint;
+        private Duration streamStallThreshold = StreamPoller.DEFAULT_STALL_THRESHOLD;
 
         /** The HTTP gateway's port. */
         public Options port(int port) {
@@ -118,6 +120,24 @@ public final class LocalCloud implements AutoCloseable {
         }
 
         /**
+         * Where every client (the cloud's, the pollers' and the functions') reaches the embedded DynamoDB Local,
+         * instead of its own endpoint: a fault-injecting proxy in front of it in tests. Null (default): directly.
+         */
+        public Options dynamoDbClientEndpoint(String dynamoDbClientEndpoint) {
+            this.dynamoDbClientEndpoint = dynamoDbClientEndpoint;
+            return this;
+        }
+
+        /**
+         * When /health calls a stream consumer stalled: no pass over its stream and no batch handed over for this
+         * long, or an unpublished change older than this. Default {@link StreamPoller#DEFAULT_STALL_THRESHOLD}.
+         */
+        public Options streamStallThreshold(Duration streamStallThreshold) {
+            this.streamStallThreshold = Objects.requireNonNull(streamStallThreshold);
+            return this;
+        }
+
+        /**
          * False: no provider stand-ins; replies go wherever GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
          * AWS_ENDPOINT_URL_SESV2 (environment or {@link #env}) point, by default the real providers.
          */
@@ -173,7 +193,8 @@ public final class LocalCloud implements AutoCloseable {
             Path dynamoDir = options.dataDir == null ? null : options.dataDir.resolve("dynamodb");
             this.embeddedDynamoDb = new EmbeddedDynamoDb(options.dynamoDbPort, dynamoDir);
             this.embeddedSqs = new EmbeddedSqs(options.sqsPort);
-            this.dynamoDbEndpoint = embeddedDynamoDb.endpoint();
+            this.dynamoDbEndpoint = options.dynamoDbClientEndpoint != null ? options.dynamoDbClientEndpoint
+                    : embeddedDynamoDb.endpoint();
             this.sqsEndpoint = embeddedSqs.endpoint();
         } else {
             this.embeddedDynamoDb = null;
@@ -285,8 +306,11 @@ public final class LocalCloud implements AutoCloseable {
                     options.dataDir == null ? null : options.dataDir.resolve("stream-checkpoints.properties"));
             for (LocalFunction function : functions) {
                 for (TemplateModel.StreamEvent event : function.definition().streamEvents()) {
+                    // The queue's URL at each send: ElasticMQ restarted by a fault test re-creates it.
+                    java.util.function.Consumer<String> onFailure = event.onFailureQueueLogicalId() == null ? null
+                            : body -> sqs.sendMessage(b -> b.queueUrl(queueUrl(event.onFailureQueueLogicalId())).messageBody(body));
                     pollers.add(new StreamPoller(function, event, tableName(event.tableLogicalId()), dynamoDb,
-                            dynamoDbStreams, checkpoints).start());
+                            dynamoDbStreams, checkpoints, options.streamStallThreshold, onFailure).start());
                 }
                 for (TemplateModel.QueueEvent event : function.definition().queueEvents()) {
                     queuePollers.add(new QueuePoller(function, event, queueUrl(event.queueLogicalId()),

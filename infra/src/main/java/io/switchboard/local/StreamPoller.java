@@ -15,6 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +41,16 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * (parents before children), hands batches of up to BatchSize records to the function, and follows Lambda's
  * rules for failures. With ReportBatchItemFailures, the records before the lowest failed sequence number are
  * done and the batch is retried from that record; a thrown exception retries the whole batch. Retries go on,
- * with a backoff, until the function succeeds: nothing is skipped (the fan-out reports failures while SQS is
- * down and must deliver everything once it is back).
+ * with a backoff, until the function succeeds (the fan-out reports failures while SQS is down and must deliver
+ * everything once it is back), or, with MaximumRetryAttempts, until that many retries failed: the batch is then
+ * given up and, with an OnFailure destination, reported there in Lambda's invocation record format
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
+ *
+ * <p>It never waits without a wake-up: an invocation that outlives the function's Timeout is abandoned and its
+ * batch retried (as Lambda does), and the table's current stream is looked up again every
+ * {@link #STREAM_RECHECK} (a table re-created or restored by an emulator gets a new stream, and the old one simply
+ * stays quiet). Its {@link #lag()} says how far behind it is, and when it is stalled: no pass over the stream
+ * and no batch handed over for longer than the stall threshold, or an unpublished change older than that.
  */
 public final class StreamPoller implements AutoCloseable {
 
@@ -44,6 +58,10 @@ public final class StreamPoller implements AutoCloseable {
     static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** How often a healthy poller checks that the table's latest stream is still the one it reads. */
+    static final Duration STREAM_RECHECK = Duration.ofSeconds(10);
+    /** Default of {@link LocalCloud.Options#streamStallThreshold}: far above a batch's ordinary handling time. */
+    public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofSeconds(60);
 
     private static final String DONE = "done";
     private static final String AFTER = "after:";
@@ -54,11 +72,24 @@ public final class StreamPoller implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient streams;
     private final Checkpoints checkpoints;
+    private final Duration stallThreshold;
+    private final Duration invocationTimeout;
+    /** Sends a given-up batch's invocation record to the OnFailure destination; null without one. */
+    private final java.util.function.Consumer<String> onFailure;
     private final Thread thread;
+    /** Runs the invocations, so that one that hangs can be abandoned; replaced when that happens. */
+    private volatile ExecutorService invoker;
     private volatile boolean running;
     /** For the health endpoint: the error of the last failed pass (null once a pass succeeds) and the last pass. */
     private volatile String healthError;
     private volatile long lastPassMillis;
+    /** For {@link #lag()}: the last pass or handed-over batch, and the records read but not taken yet. */
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile int pendingRecords;
+    private volatile long oldestPendingMillis;
+    private volatile boolean pendingMore;
+    private volatile String deliveryError;
+    private long streamCheckedNanos;
 
     // Poller-thread state, rebuilt from the checkpoints after any error.
     private String streamArn;
@@ -71,7 +102,16 @@ public final class StreamPoller implements AutoCloseable {
 
     StreamPoller(LocalFunction function, TemplateModel.StreamEvent event, String tableName, DynamoDbClient dynamoDb,
                  DynamoDbStreamsClient streams, Checkpoints checkpoints) {
+        this(function, event, tableName, dynamoDb, streams, checkpoints, DEFAULT_STALL_THRESHOLD, null);
+    }
+
+    StreamPoller(LocalFunction function, TemplateModel.StreamEvent event, String tableName, DynamoDbClient dynamoDb,
+                 DynamoDbStreamsClient streams, Checkpoints checkpoints, Duration stallThreshold,
+                 java.util.function.Consumer<String> onFailure) {
         this.function = function;
+        this.onFailure = onFailure;
+        this.stallThreshold = stallThreshold;
+        this.invocationTimeout = Duration.ofSeconds(Math.max(1, function.definition().timeoutSeconds()));
         this.event = event;
         this.tableName = tableName;
         this.dynamoDb = dynamoDb;
@@ -111,6 +151,30 @@ public final class StreamPoller implements AutoCloseable {
     }
 
     /**
+     * How far behind the function is. {@code recordsBehind} counts the records read from the stream and not yet
+     * taken by the function (a lower bound: {@code moreBehind} says a full batch was read, so more may wait);
+     * {@code oldestUnpublishedAge} is the age of the oldest of them (the stream record's approximate creation
+     * time; null when none is waiting), the local counterpart of Lambda's IteratorAge.
+     */
+    public Lag lag() {
+        long now = System.currentTimeMillis();
+        long oldest = oldestPendingMillis;
+        Duration oldestAge = pendingRecords == 0 || oldest == 0 ? null : Duration.ofMillis(Math.max(0, now - oldest));
+        Duration sinceProgress = Duration.ofNanos(System.nanoTime() - lastProgressNanos);
+        boolean stalled = sinceProgress.compareTo(stallThreshold) > 0
+                || (oldestAge != null && oldestAge.compareTo(stallThreshold) > 0);
+        return new Lag(pendingRecords, pendingMore, oldestAge, sinceProgress, stallThreshold, stalled, deliveryError);
+    }
+
+    /**
+     * @param sinceProgress time since the last complete pass or the last batch the function took
+     * @param deliveryError why the function last failed the batch it is retrying (null when it is not)
+     */
+    public record Lag(int recordsBehind, boolean moreBehind, Duration oldestUnpublishedAge, Duration sinceProgress,
+                      Duration stallThreshold, boolean stalled, String deliveryError) {
+    }
+
+    /**
      * Waits until a complete pass over the stream that began after this call found nothing left to deliver:
      * everything written to the table before the call has been handed to the function successfully.
      *
@@ -145,6 +209,10 @@ public final class StreamPoller implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ExecutorService current = invoker;
+        if (current != null) {
+            current.shutdownNow();
+        }
     }
 
     // ------------------------------------------------------------------ polling loop
@@ -157,6 +225,7 @@ public final class StreamPoller implements AutoCloseable {
             try {
                 boolean busy = pass();
                 lastPassMillis = System.currentTimeMillis();
+                lastProgressNanos = System.nanoTime();
                 healthError = null;
                 errors.reset();
                 if (lastError != null) {
@@ -164,6 +233,7 @@ public final class StreamPoller implements AutoCloseable {
                     lastError = null;
                 }
                 if (!busy) {
+                    clearPending();
                     markIdle(passStartedAt);
                     pause(POLL_INTERVAL);
                 }
@@ -207,11 +277,20 @@ public final class StreamPoller implements AutoCloseable {
 
     /** One pass over every readable shard; true when it was not idle (records handed over, a read to redo). */
     private boolean pass() {
-        if (streamArn == null) {
-            streamArn = dynamoDb.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
-            if (streamArn == null) {
+        if (streamArn == null || System.nanoTime() - streamCheckedNanos > STREAM_RECHECK.toNanos()) {
+            String latest = dynamoDb.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
+            if (latest == null) {
                 throw new IllegalStateException("table " + tableName + " has no stream");
             }
+            if (streamArn != null && !streamArn.equals(latest)) {
+                // Re-created or restored meanwhile: the old stream gets no more records, the new one starts at its
+                // oldest record (its checkpoints are keyed by its own ARN).
+                LOG.warn("{}: the table {} has a new stream; reading it from its oldest record", function.logicalId(),
+                        tableName);
+                iterators.clear();
+            }
+            streamArn = latest;
+            streamCheckedNanos = System.nanoTime();
         }
         List<Shard> shards = shards();
         Set<String> known = shards.stream().map(Shard::shardId).collect(Collectors.toSet());
@@ -307,10 +386,13 @@ public final class StreamPoller implements AutoCloseable {
         int attempt = 0;
         while (true) {
             attempt++;
+            markPending(records);
             int firstFailed;
             try {
-                firstFailed = firstFailure(function.invoke(event(records)), records);
+                firstFailed = firstFailure(invoke(event(records)), records);
+                deliveryError = firstFailed < 0 ? null : "the function reported a failed record";
             } catch (RuntimeException | Error e) {
+                deliveryError = e.getClass().getSimpleName();
                 String message = function.logicalId() + ": batch of " + records.size() + " records from " + tableName
                         + " failed (attempt " + attempt + "); the whole batch is retried";
                 if (attempt == 1) {
@@ -322,6 +404,8 @@ public final class StreamPoller implements AutoCloseable {
             }
             if (firstFailed < 0) {
                 checkpoints.put(key(shardId), AFTER + records.get(records.size() - 1).dynamodb().sequenceNumber());
+                clearPending();
+                lastProgressNanos = System.nanoTime();
                 if (nextIterator != null) {
                     iterators.put(shardId, nextIterator);
                 } else {
@@ -332,6 +416,16 @@ public final class StreamPoller implements AutoCloseable {
             if (firstFailed > 0) {
                 // The records before the failed one are done: Lambda checkpoints just before it.
                 checkpoints.put(key(shardId), AFTER + records.get(firstFailed - 1).dynamodb().sequenceNumber());
+                lastProgressNanos = System.nanoTime();
+            }
+            if (event.maximumRetryAttempts() >= 0 && attempt > event.maximumRetryAttempts()) {
+                List<Record> givenUp = records.subList(firstFailed, records.size());
+                giveUp(shardId, givenUp, attempt);
+                checkpoints.put(key(shardId), AFTER + givenUp.get(givenUp.size() - 1).dynamodb().sequenceNumber());
+                iterators.remove(shardId); // the next read starts after the given-up records
+                clearPending();
+                lastProgressNanos = System.nanoTime();
+                return;
             }
             String retryFrom = records.get(firstFailed).dynamodb().sequenceNumber();
             LOG.debug("{}: retrying from sequence number {} (attempt {})", function.logicalId(), retryFrom, attempt);
@@ -346,6 +440,109 @@ public final class StreamPoller implements AutoCloseable {
             records = response.records();
             nextIterator = response.nextShardIterator();
         }
+    }
+
+    /**
+     * The function's answer, within its Timeout as on Lambda. An invocation that outlives it (an SDK call that
+     * never returns, a pool that never frees) is interrupted and abandoned on its thread, and fails the batch: the
+     * retry runs on a fresh thread. Whatever the abandoned one still sends goes out under the same event ids.
+     */
+    private Object invoke(DynamodbEvent records) {
+        if (invoker == null) {
+            invoker = Executors.newSingleThreadExecutor(task -> {
+                Thread invocation = new Thread(task, thread.getName() + "-invoke");
+                invocation.setDaemon(true);
+                return invocation;
+            });
+        }
+        Future<Object> result = invoker.submit(() -> function.invoke(records));
+        try {
+            return result.get(invocationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException timedOut) {
+            result.cancel(true);
+            invoker.shutdownNow();
+            invoker = null;
+            throw new IllegalStateException("the invocation did not end within the function's Timeout of "
+                    + invocationTimeout.toSeconds() + " s");
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failed.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(failed.getCause());
+        } catch (InterruptedException interrupted) {
+            result.cancel(true);
+            throw new Stopped();
+        }
+    }
+
+    /**
+     * Reports records Lambda would stop retrying to the OnFailure destination, as Lambda's invocation record: where
+     * they are in the stream, not their content. Without a destination they are only logged. A destination that
+     * cannot be reached fails the pass: the batch is read again from the checkpoint and retried.
+     */
+    private void giveUp(String shardId, List<Record> givenUp, int attempts) {
+        LOG.error("{}: giving up {} records of {} from sequence number {} after {} attempts (MaximumRetryAttempts {}){}",
+                function.logicalId(), givenUp.size(), tableName, givenUp.get(0).dynamodb().sequenceNumber(), attempts,
+                event.maximumRetryAttempts(), onFailure == null ? "; no OnFailure destination" : "; reported to "
+                        + event.onFailureQueueLogicalId());
+        if (onFailure == null) {
+            return;
+        }
+        Map<String, Object> requestContext = new LinkedHashMap<>();
+        requestContext.put("requestId", java.util.UUID.randomUUID().toString());
+        requestContext.put("functionArn", "arn:aws:lambda:" + TemplateModel.REGION + ":000000000000:function:"
+                + TemplateModel.STACK_NAME + "-" + function.logicalId());
+        requestContext.put("condition", "RetryAttemptsExhausted");
+        requestContext.put("approximateInvokeCount", attempts);
+        Map<String, Object> responseContext = new LinkedHashMap<>();
+        responseContext.put("statusCode", 200);
+        responseContext.put("executedVersion", "$LATEST");
+        responseContext.put("functionError", "Unhandled");
+        Map<String, Object> batchInfo = new LinkedHashMap<>();
+        batchInfo.put("shardId", shardId);
+        batchInfo.put("startSequenceNumber", givenUp.get(0).dynamodb().sequenceNumber());
+        batchInfo.put("endSequenceNumber", givenUp.get(givenUp.size() - 1).dynamodb().sequenceNumber());
+        batchInfo.put("approximateArrivalOfFirstRecord", arrival(givenUp.get(0)));
+        batchInfo.put("approximateArrivalOfLastRecord", arrival(givenUp.get(givenUp.size() - 1)));
+        batchInfo.put("batchSize", givenUp.size());
+        batchInfo.put("streamArn", streamArn);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("requestContext", requestContext);
+        record.put("responseContext", responseContext);
+        record.put("version", "1.0");
+        record.put("timestamp", java.time.Instant.now().toString());
+        record.put("DDBStreamBatchInfo", batchInfo);
+        try {
+            onFailure.accept(INVOCATION_RECORDS.writeValueAsString(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an invocation record", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper INVOCATION_RECORDS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Seconds precision, as Lambda writes it ("2019-11-14T00:13:19Z"). */
+    private static String arrival(Record record) {
+        java.time.Instant created = record.dynamodb().approximateCreationDateTime();
+        return created == null ? null : created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    private void markPending(List<Record> records) {
+        java.time.Instant created = records.get(0).dynamodb().approximateCreationDateTime();
+        oldestPendingMillis = created == null ? System.currentTimeMillis() : created.toEpochMilli();
+        pendingMore = records.size() >= event.batchSize();
+        pendingRecords = records.size();
+    }
+
+    private void clearPending() {
+        pendingRecords = 0;
+        pendingMore = false;
+        oldestPendingMillis = 0;
+        deliveryError = null;
     }
 
     /**

@@ -70,7 +70,17 @@ public final class TemplateModel {
         }
     }
 
-    public record StreamEvent(String eventId, String tableLogicalId, int batchSize, String startingPosition) {
+    /**
+     * @param maximumRetryAttempts retries of a failing batch before it is given up; -1 (Lambda's default): until it
+     *                             succeeds
+     * @param onFailureQueueLogicalId the queue a given-up batch is reported to (DestinationConfig.OnFailure), or null
+     */
+    public record StreamEvent(String eventId, String tableLogicalId, int batchSize, String startingPosition,
+                              int maximumRetryAttempts, String onFailureQueueLogicalId) {
+
+        public StreamEvent(String eventId, String tableLogicalId, int batchSize, String startingPosition) {
+            this(eventId, tableLogicalId, batchSize, startingPosition, -1, null);
+        }
     }
 
     /** An SQS event source: the function is invoked with batches of the queue's messages. */
@@ -574,9 +584,22 @@ public final class TemplateModel {
                             id, eventId, stream);
                     return;
                 }
+                String onFailureQueueId = null;
+                if (eventProperties.get("DestinationConfig") instanceof Map<?, ?> destinations
+                        && destinations.get("OnFailure") instanceof Map<?, ?> onFailure) {
+                    if (onFailure.get("Destination") instanceof Map<?, ?> getAtt && getAtt.get("Fn::GetAtt") instanceof List<?> parts
+                            && parts.size() == 2 && "Arn".equals(parts.get(1)) && resources.containsKey(String.valueOf(parts.get(0)))) {
+                        onFailureQueueId = String.valueOf(parts.get(0));
+                    } else {
+                        LOG.warn("function {}: event {} has an OnFailure destination that is not !GetAtt <queue>.Arn ({});"
+                                + " given-up batches are only logged locally", id, eventId, onFailure.get("Destination"));
+                    }
+                }
                 streams.add(new StreamEvent(eventId, tableId,
                         Integer.parseInt(String.valueOf(eventProperties.getOrDefault("BatchSize", 100))),
-                        String.valueOf(eventProperties.getOrDefault("StartingPosition", "TRIM_HORIZON"))));
+                        String.valueOf(eventProperties.getOrDefault("StartingPosition", "TRIM_HORIZON")),
+                        Integer.parseInt(String.valueOf(eventProperties.getOrDefault("MaximumRetryAttempts", -1))),
+                        onFailureQueueId));
             } else if (type.equals("SQS")) {
                 Object queue = eventProperties.get("Queue");
                 String queueId = null;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.store.LogItems;
 import io.switchboard.local.LocalCloud;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -103,5 +104,36 @@ class EmbeddedFaultToleranceTest {
         cloud.awaitEvents(customerId, all -> count(all, "switchboard.message.received") >= 2);
         cloud.drainQueue();
         assertEquals(2, count(cloud.eventsFor(customerId), "switchboard.message.received"));
+    }
+
+    @Test
+    void identityPointingAtAMissingCustomerRecord_webhookIsStoredAndPublishedOnce_underTheSameCustomerId() {
+        // given an identity item whose customer record is gone (a store restored in part leaves this behind)
+        String waId = newWaId();
+        String lostCustomerId = java.util.UUID.randomUUID().toString();
+        cloud.local().dynamoDb().putItem(b -> b.tableName(cloud.local().tableName("CustomersTable")).item(java.util.Map.of(
+                "identity", LogItems.s("phone:+" + waId), "customerId", LogItems.s(lostCustomerId),
+                "createdAt", LogItems.s(LogItems.time(T0)))));
+        assertTrue(cloud.customerRecord(lostCustomerId).isEmpty());
+        String webhook = WhatsAppWebhooks.text(waId, "Hal", wamid(waId, "M0"), T0.plusSeconds(5), "still there?");
+
+        // when a message of that identity arrives, and Meta delivers it a second time
+        HttpResponse<String> response = cloud.postWhatsApp(webhook);
+        HttpResponse<String> again = cloud.postWhatsApp(webhook);
+
+        // then it is stored once, under the customer the identity points at, whose record exists again
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals(java.util.Optional.of(lostCustomerId), cloud.customerIdOf("phone:+" + waId));
+        assertEquals("phone:+" + waId, cloud.customerRecord(lostCustomerId).get("identities").l().get(0).s());
+        assertEquals(1, cloud.entries(lostCustomerId).size());
+
+        // and it is announced exactly once
+        cloud.awaitEvents(lostCustomerId, all -> count(all, "switchboard.message.received") >= 1);
+        cloud.drainQueue();
+        List<JsonNode> received = cloud.eventsFor(lostCustomerId).stream()
+                .filter(event -> "switchboard.message.received".equals(event.path("type").asText())).toList();
+        assertEquals(1, received.size());
+        assertEquals("still there?", received.get(0).at("/data/entry/text").asText());
     }
 }

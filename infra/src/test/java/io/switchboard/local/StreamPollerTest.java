@@ -183,6 +183,139 @@ class StreamPollerTest {
     }
 
     @Test
+    void invocationHangingPastTheFunctionTimeout_isAbandonedAndItsBatchRetried_whileLagShowsTheWaitingRecord() {
+        // given a function whose first invocation with hang-1 never returns by itself
+        AtomicBoolean hung = new AtomicBoolean();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        script.behave(event -> {
+            boolean hasHang = event.getRecords().stream()
+                    .anyMatch(record -> record.getDynamodb().getKeys().get("id").getS().equals("hang-1"));
+            if (hasHang && hung.compareAndSet(false, true)) {
+                try {
+                    Thread.sleep(Duration.ofMinutes(30).toMillis());
+                } catch (InterruptedException abandoned) {
+                    interrupted.set(true);
+                }
+            }
+            return null;
+        });
+        StreamPoller poller = itemsPoller(cloud);
+
+        // when hang-1 arrives
+        putItems(cloud, "hang-1");
+
+        // then while it hangs the poller says a record waits, and how old it is
+        awaitTrue(() -> hung.get() && poller.lag().recordsBehind() >= 1 && poller.lag().oldestUnpublishedAge() != null,
+                "lag shows the waiting record");
+        // and after the template's Timeout (10 s) the invocation is abandoned and the batch handed over again
+        assertTrue(cloud.awaitStreamsIdle(IDLE), "the stream moved on");
+        List<List<String>> batches = script.batches("hang-");
+        assertTrue(batches.stream().filter(batch -> batch.contains("hang-1")).count() >= 2, batches.toString());
+        awaitTrue(interrupted::get, "the abandoned invocation was interrupted");
+        assertEquals(0, poller.lag().recordsBehind());
+        assertTrue(!poller.lag().stalled(), poller.lag().toString());
+    }
+
+    @Test
+    void batchFailingPastMaximumRetryAttempts_isReportedToTheOnFailureQueueInLambdasFormat_andTheStreamGoesOn() {
+        // given a function that always fails giveup-1 (the test stack: MaximumRetryAttempts 4, OnFailure a queue)
+        script.behave(event -> {
+            for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+                if (record.getDynamodb().getKeys().get("id").getS().equals("giveup-1")) {
+                    return failing(record.getDynamodb().getSequenceNumber());
+                }
+            }
+            return null;
+        });
+
+        // when it arrives
+        putItems(cloud, "giveup-1");
+        awaitTrue(() -> !script.batches("giveup-").isEmpty(), "giveup-1 handed over");
+        String sequenceNumber = script.events().stream().flatMap(event -> event.getRecords().stream())
+                .filter(record -> record.getDynamodb().getKeys().get("id").getS().equals("giveup-1"))
+                .map(record -> record.getDynamodb().getSequenceNumber()).findFirst().orElseThrow();
+
+        // then after the first attempt and four retries it is reported where it is in the stream
+        com.fasterxml.jackson.databind.JsonNode report = awaitInvocationRecord(sequenceNumber);
+        assertEquals(List.of(List.of("giveup-1"), List.of("giveup-1"), List.of("giveup-1"), List.of("giveup-1"),
+                List.of("giveup-1")), script.batches("giveup-"));
+        assertEquals("RetryAttemptsExhausted", report.at("/requestContext/condition").asText());
+        assertEquals(5, report.at("/requestContext/approximateInvokeCount").asInt());
+        assertEquals(sequenceNumber, report.at("/DDBStreamBatchInfo/endSequenceNumber").asText());
+        assertEquals(1, report.at("/DDBStreamBatchInfo/batchSize").asInt());
+        assertEquals(cloud.dynamoDb().describeTable(b -> b.tableName(cloud.tableName("ItemsTable"))).table().latestStreamArn(),
+                report.at("/DDBStreamBatchInfo/streamArn").asText());
+
+        // and the stream goes on: the next item is handed over on its own
+        putItems(cloud, "giveup-2");
+        assertTrue(cloud.awaitStreamsIdle(IDLE));
+        List<List<String>> batches = script.batches("giveup-");
+        assertEquals(List.of("giveup-2"), batches.get(batches.size() - 1));
+        assertEquals(6, batches.size(), batches.toString());
+    }
+
+    /** The invocation record on the test stack's OnFailure queue whose batch starts at the sequence number. */
+    private com.fasterxml.jackson.databind.JsonNode awaitInvocationRecord(String startSequenceNumber) {
+        long deadline = System.nanoTime() + IDLE.toNanos();
+        while (true) {
+            for (var message : cloud.sqs().receiveMessage(b -> b.queueUrl(cloud.queueUrl("StreamFailuresQueue"))
+                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                com.fasterxml.jackson.databind.JsonNode record;
+                try {
+                    record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message.body());
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("not JSON: " + message.body(), e);
+                }
+                if (startSequenceNumber.equals(record.at("/DDBStreamBatchInfo/startSequenceNumber").asText())) {
+                    return record;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no invocation record for " + startSequenceNumber);
+        }
+    }
+
+    @Test
+    void tableRecreatedWithANewStream_thePollerFollowsTheNewStreamWithoutAnError() {
+        StreamScript own = new StreamScript();
+        try (LocalCloud other = LocalCloud.start(new LocalCloud.Options().template(TestTemplates.testStack())
+                .singletons(List.of(own, new Recorder())))) {
+            String table = other.tableName("ItemsTable");
+            putItems(other, "old-stream-1");
+            assertTrue(other.awaitStreamsIdle(IDLE));
+            String oldStream = other.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+
+            // when the table is deleted and created again (as an emulator restoring it does): a new stream
+            other.dynamoDb().deleteTable(b -> b.tableName(table));
+            new Provisioner(other.template()).provisionTables(other.dynamoDb());
+            String newStream = other.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+            assertTrue(!oldStream.equals(newStream), "a new stream");
+            putItems(other, "new-stream-1");
+
+            // then the record of the new stream is handed over
+            awaitTrue(() -> own.batches("new-stream-").stream().anyMatch(batch -> batch.contains("new-stream-1")),
+                    "the new stream's record delivered");
+        }
+    }
+
+    private static StreamPoller itemsPoller(LocalCloud cloud) {
+        return cloud.streamPollers().stream().filter(p -> p.tableName().equals(cloud.tableName("ItemsTable")))
+                .findFirst().orElseThrow();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + IDLE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " did not happen in time");
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void withADataDirectoryARestartResumesFromTheCheckpoint(@TempDir Path dataDir) {
         StreamScript first = new StreamScript();
         LocalCloud.Options options = new LocalCloud.Options().template(TestTemplates.testStack()).dataDir(dataDir);

@@ -130,8 +130,8 @@ class TemplateModelTest {
         TemplateModel.Function fanout = model.function("FanoutFunction");
         assertEquals("io.switchboard.fanout.FanoutHandler", fanout.handlerClass());
         assertTrue(fanout.httpRoutes().isEmpty());
-        assertEquals(List.of(new TemplateModel.StreamEvent("LogStream", "ConversationLogTable", 100, "TRIM_HORIZON")),
-                fanout.streamEvents());
+        assertEquals(List.of(new TemplateModel.StreamEvent("LogStream", "ConversationLogTable", 100, "TRIM_HORIZON",
+                100, "FanoutFailuresQueue")), fanout.streamEvents());
     }
 
     @Test

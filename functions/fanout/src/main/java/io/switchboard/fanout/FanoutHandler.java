@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -41,8 +42,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * batch item failure: Lambda retries from it, so nothing before it is left unsent. Events after it that were
  * already sent (another customer's, say) are sent again on the retry with the same ids: FIFO deduplication
  * and consumers drop them. A change that can never be announced (an unreadable image, an event a queue
- * refuses for its content) is parked on the fan-out failure queue with its reason, and the stream goes on:
- * one poisoned change must not hold back every later event of the shard.
+ * refuses for its content, a read of it the store rejects as malformed) is parked on the fan-out failure queue
+ * with its reason, and the stream goes on: one poisoned change must not hold back every later event of the shard.
  * Exception texts never reach the logs (a queue's error can quote the message: a customer's name or text).
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
@@ -94,6 +95,10 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
                     recordOf.add(i);
                 }
             } catch (SdkException | StoreFault unavailable) {
+                if (rejectedAsMalformed(unavailable)) {
+                    unreadable.put(i, Faults.describe(unavailable));
+                    continue;
+                }
                 retryFrom = i;
                 pause = unavailable;
                 break;
@@ -209,6 +214,19 @@ public class FanoutHandler extends LambdaFunction<DynamodbEvent, StreamsEventRes
             LOG.debug("batched customer read failed; reading per record: {}", Faults.describe(unavailable));
         }
         return customers;
+    }
+
+    /**
+     * True when the store refused the read a change needs as malformed (a 400 ValidationException: a key
+     * over its limits, say), which every retry would meet again: such a change is parked, not retried forever.
+     * Everything else (no answer, throttling, a 5xx, a table or permission missing until someone fixes the
+     * deployment, a store still settling) pauses the shard and is retried.
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+     */
+    static boolean rejectedAsMalformed(RuntimeException fault) {
+        return fault instanceof AwsServiceException service && service.statusCode() == 400
+                && !service.isThrottlingException() && service.awsErrorDetails() != null
+                && "ValidationException".equals(service.awsErrorDetails().errorCode());
     }
 
     /** Publishers report faults per event; one that throws anyway has published nothing we can count on. */

@@ -156,6 +156,60 @@ class FanoutHandlerTest {
     }
 
     @Test
+    void storeRejectingTheReadOfAChangeAsMalformed_parksThatChange_andTheRestIsPublished() {
+        // given the store answers ValidationException for the customer of one entry (it would on every retry)
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        Customer rejected = directory.resolve(Identity.phone("14155550111"), "Bo", "/whatsapp/1", AT).customer();
+        var failing = new InMemoryCustomerDirectory() {
+            @Override
+            public java.util.Optional<Customer> get(String customerId) {
+                if (customerId.equals(rejected.id())) {
+                    throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder().statusCode(400)
+                            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                    .errorCode("ValidationException").errorMessage("key too large").build()).build();
+                }
+                return directory.get(customerId);
+            }
+        };
+        var malformed = entryRecord("2", "wamid.M", false);
+        malformed.getDynamodb().getNewImage().put(LogItems.CUSTOMER_ID, new AttributeValue().withS(rejected.id()));
+        var event = batch(entryRecord("1", "wamid.A", false), malformed, entryRecord("3", "wamid.B", false));
+
+        // when the fan-out handles the batch
+        StreamsEventResponse response = new FanoutHandler(Contexts.with(Settings.of(Map.of()), failing, publisher, parked))
+                .handleRequest(event, null);
+
+        // then nothing is retried: the change is parked and the others are announced
+        assertTrue(response.getBatchItemFailures().isEmpty());
+        assertEquals(List.of("unreadable_change 2 " + rejected.id()), parked.lines());
+        assertEquals(List.of("switchboard.message.received", "switchboard.message.received"), publisher.types());
+    }
+
+    @Test
+    void storeThrottlingTheReadOfAChange_isNotParked_butRetriedFromThatRecord() {
+        // given the store throttles every read of a customer
+        var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
+        var throttled = new InMemoryCustomerDirectory() {
+            @Override
+            public java.util.Optional<Customer> get(String customerId) {
+                throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder().statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException").errorMessage("slow down").build())
+                        .build();
+            }
+        };
+
+        // when the fan-out handles a batch of one entry
+        StreamsEventResponse response = new FanoutHandler(Contexts.with(Settings.of(Map.of()), throttled, publisher, parked))
+                .handleRequest(batch(entryRecord("1", "wamid.A", false)), null);
+
+        // then Lambda retries from it and nothing is parked
+        assertEquals(List.of("1"), response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertTrue(parked.lines().isEmpty());
+    }
+
+    @Test
     void eventOverTheSqsLimit_isCutDownAndFlagged_notParked() {
         // given an entry whose text alone is larger than an SQS message may be
         var publisher = new ScriptedPublisher(Integer.MAX_VALUE);

@@ -236,14 +236,21 @@ public final class Console implements HttpGateway.LocalPages {
 
     // ------------------------------------------------------------------ health
 
-    /** DynamoDB, SQS, the stream and queue pollers: "status" is "ok" when every part answers. */
+    /** How long a probe of DynamoDB or SQS may take: /health answers even while a service hangs. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+    /**
+     * DynamoDB, SQS, the stream and queue pollers: "status" is "ok" when every part answers and no stream consumer
+     * is stalled ({@link StreamPoller#lag()}: no progress, or an unpublished change older than its threshold).
+     */
     public Map<String, Object> health() {
         boolean ok = true;
         Map<String, Object> health = new LinkedHashMap<>();
         Map<String, Object> dynamo = new LinkedHashMap<>();
         dynamo.put("endpoint", cloud.dynamoDbEndpoint());
         try {
-            dynamo.put("tables", cloud.dynamoDb().listTables().tableNames());
+            dynamo.put("tables", cloud.dynamoDb().listTables(b -> b.overrideConfiguration(o -> o
+                    .apiCallTimeout(PROBE_TIMEOUT))).tableNames());
             dynamo.put("ok", true);
         } catch (RuntimeException e) {
             dynamo.put("ok", false);
@@ -256,6 +263,7 @@ public final class Console implements HttpGateway.LocalPages {
         try {
             for (Map.Entry<String, String> queue : cloud.queueUrls().entrySet()) {
                 Map<QueueAttributeName, String> attributes = cloud.sqs().getQueueAttributes(b -> b.queueUrl(queue.getValue())
+                        .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT))
                         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
                 Map<String, Object> state = new LinkedHashMap<>();
@@ -279,7 +287,16 @@ public final class Console implements HttpGateway.LocalPages {
             state.put("running", poller.running());
             state.put("lastPassAt", poller.lastPassMillis() == 0 ? null : Instant.ofEpochMilli(poller.lastPassMillis()).toString());
             state.put("error", poller.lastError());
-            ok &= poller.running() && poller.lastError() == null;
+            StreamPoller.Lag lag = poller.lag();
+            state.put("recordsBehind", lag.recordsBehind());
+            state.put("moreBehind", lag.moreBehind());
+            state.put("oldestUnpublishedAgeSeconds", lag.oldestUnpublishedAge() == null ? null
+                    : lag.oldestUnpublishedAge().toMillis() / 1000.0);
+            state.put("secondsSinceProgress", lag.sinceProgress().toMillis() / 1000.0);
+            state.put("stallThresholdSeconds", lag.stallThreshold().toSeconds());
+            state.put("stalled", lag.stalled());
+            state.put("deliveryError", lag.deliveryError());
+            ok &= poller.running() && poller.lastError() == null && !lag.stalled();
             streams.add(state);
         }
         List<Map<String, Object>> queuePollers = new ArrayList<>();

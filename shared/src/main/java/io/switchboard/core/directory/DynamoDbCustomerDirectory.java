@@ -5,6 +5,7 @@ import io.switchboard.core.config.Settings;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.model.OpenConversation;
+import io.switchboard.core.model.Times;
 import io.switchboard.core.log.ConversationPolicy;
 import io.switchboard.core.store.LogItems;
 import io.switchboard.core.store.Transactions;
@@ -23,10 +24,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -53,7 +57,15 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
     static final String IDENTITY = "identity";
     static final String CUSTOMER_ID = "customerId";
     static final String CREATED_AT = "createdAt";
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCustomerDirectory.class);
     private static final int CACHE_SIZE = 10_000;
+    /**
+     * Reads of a claimed identity's missing customer record before it is re-created: the first ones may only race
+     * the transaction that wrote both (see {@link #resolve}).
+     */
+    static final int REPAIR_AFTER_ATTEMPTS = 4;
+    /** How old a claim must be before its missing record counts as lost rather than racing (see {@link #resolve}). */
+    static final java.time.Duration REPAIR_MIN_AGE = java.time.Duration.ofMinutes(1);
     /** How many merges a customer id is followed through before it is called a fault. */
     static final int MAX_MERGE_HOPS = 10;
     /** DynamoDB's limit of items in one TransactWriteItems. */
@@ -107,8 +119,13 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 }
                 // The identity and the record are written in one transaction, but a read can still race it on
                 // stores whose transactions are not isolated from single reads (some emulators): the record
-                // appears a moment later. Read again, briefly, then leave it to the provider's retry (5xx).
+                // appears a moment later. Read again, briefly; still missing after that for an identity claimed over
+                // a minute ago, the record is lost (a store restored in part, a hand-edited table) and no retry of the
+                // provider's would ever find it: re-create it. A fresher claim is left to the provider's retry (5xx).
                 customerIdByIdentity.remove(identity.key());
+                if (attempt == REPAIR_AFTER_ATTEMPTS && recreateMissingRecord(identity, known.get(), profileName, source)) {
+                    continue; // read it back like any other claimed identity's record
+                }
                 Transactions.pauseOrGiveUp(attempt, "customer record of a claimed identity");
                 continue;
             }
@@ -122,6 +139,51 @@ public class DynamoDbCustomerDirectory implements CustomerDirectory {
                 // (transaction conflict): read again and use the winner.
                 Transactions.pauseOrGiveUp(attempt, "customer creation");
             }
+        }
+    }
+
+    /**
+     * Re-creates the lost record of the customer an identity points at, under the same id, so that the entries
+     * already stored under that id stay that customer's. Only for an identity claimed more than
+     * {@link #REPAIR_MIN_AGE} ago: a fresher claim's record may only be racing this read (answered 503, and the
+     * provider's retry finds it or repairs it). Safe, because both conditions hold in one transaction: the identity
+     * item still points at that id (a merge or a link meanwhile moved it: nothing is written) and no record of that
+     * id exists (a record that was only late, or another delivery's repair, is never overwritten). A first contact
+     * writes the identity and the record together, so once the identity item is readable a creation still in
+     * flight cannot be cut short by this. The record knows only this identity; docs/runbook.md ("A customer record
+     * is missing") says how to check the others.
+     *
+     * @return true when it was re-created or someone else's write settled it (read again), false to wait
+     */
+    private boolean recreateMissingRecord(Identity identity, String customerId, String profileName, String source) {
+        Map<String, AttributeValue> claim = dynamoDb.getItem(GetItemRequest.builder().tableName(customersTable())
+                .key(Map.of(IDENTITY, LogItems.s(identity.key()))).consistentRead(true).build()).item();
+        if (claim == null || claim.isEmpty() || !customerId.equals(claim.get(CUSTOMER_ID).s())) {
+            return true; // moved meanwhile: reading again decides
+        }
+        Instant claimedAt = claim.get(CREATED_AT) == null ? null : Times.parse(claim.get(CREATED_AT).s());
+        if (claimedAt == null || claimedAt.isAfter(Instant.now().minus(REPAIR_MIN_AGE))) {
+            return false;
+        }
+        Customer recreated = new Customer(customerId, blankToNull(profileName), List.of(identity.key()), claimedAt, source,
+                null);
+        try {
+            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(customersTable())
+                            .key(Map.of(IDENTITY, LogItems.s(identity.key())))
+                            .conditionExpression("#customerId = :customerId")
+                            .expressionAttributeNames(Map.of("#customerId", CUSTOMER_ID))
+                            .expressionAttributeValues(Map.of(":customerId", LogItems.s(customerId))).build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(logTable())
+                            .item(LogItems.customerItem(recreated))
+                            .conditionExpression("attribute_not_exists(#sk)")
+                            .expressionAttributeNames(Map.of("#sk", LogItems.SK)).build()).build()).build());
+            LOG.warn("re-created the missing record of customer {}, which an identity item points at", customerId);
+            return true;
+        } catch (TransactionCanceledException settled) {
+            // Either condition failed (the identity moved, or the record exists now): reading again decides.
+            // Anything else (a conflicting transaction) is waited out like the missing record itself.
+            return Transactions.conditionFailed(settled, 0) || Transactions.conditionFailed(settled, 1);
         }
     }
 
