@@ -2,6 +2,10 @@ package io.switchboard.local;
 
 import io.switchboard.local.console.Console;
 import io.switchboard.local.console.ConsoleRecorder;
+import io.switchboard.local.iam.AwsActions;
+import io.switchboard.local.iam.FunctionPolicy;
+import io.switchboard.local.iam.IamDenials;
+import io.switchboard.local.iam.IamEnforcer;
 import io.switchboard.local.standin.ProviderStandIns;
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Settings;
@@ -50,6 +54,7 @@ public final class LocalCloud implements AutoCloseable {
         private Map<String, String> parameters = Map.of();
         private Map<String, String> env = Map.of();
         private List<Object> singletons = List.of();
+        private boolean iamEnforcement = true;
         private boolean streamPoller = true;
         private boolean providerStandIns = true;
         private String dynamoDbClientEndpoint;
@@ -141,6 +146,15 @@ public final class LocalCloud implements AutoCloseable {
          * False: no provider stand-ins; replies go wherever GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
          * AWS_ENDPOINT_URL_SESV2 (environment or {@link #env}) point, by default the real providers.
          */
+        /**
+         * Whether each function's SDK calls are checked against its policy in template.yaml (on by default, as
+         * on AWS): a call its policy does not allow is refused with AccessDenied.
+         */
+        public Options iamEnforcement(boolean iamEnforcement) {
+            this.iamEnforcement = iamEnforcement;
+            return this;
+        }
+
         public Options providerStandIns(boolean providerStandIns) {
             this.providerStandIns = providerStandIns;
             return this;
@@ -180,6 +194,8 @@ public final class LocalCloud implements AutoCloseable {
     private ProviderStandIns standIns;
     /** Sees every webhook's outcome and every queue send of the functions, for the console and --print-events. */
     private final ConsoleRecorder recorder = new ConsoleRecorder();
+    /** The calls refused because the template's policies do not allow them. */
+    private final IamDenials iamDenials = new IamDenials();
     private Console console;
 
     private LocalCloud(Options options) {
@@ -292,6 +308,11 @@ public final class LocalCloud implements AutoCloseable {
             environment.putAll(options.env);
             List<Object> singletons = new ArrayList<>(options.singletons);
             singletons.add(recorder);
+            if (options.iamEnforcement) {
+                FunctionPolicy policy = new FunctionPolicy(definition.logicalId(), model.policyStatements(definition, local));
+                singletons.add(new IamEnforcer(policy, new AwsActions(TemplateModel.REGION, TemplateModel.ACCOUNT_ID),
+                        iamDenials, TemplateModel.ACCOUNT_ID));
+            }
             functions.add(LocalFunction.create(definition, environment, singletons.toArray()));
         }
         try {
@@ -461,6 +482,11 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /** What the functions did, as the console shows it: webhook outcomes and queue sends. */
+    /** Every SDK call of a function that its template policy did not allow, in order. */
+    public IamDenials iamDenials() {
+        return iamDenials;
+    }
+
     public ConsoleRecorder recorder() {
         return recorder;
     }

@@ -2,6 +2,8 @@ package io.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.local.iam.PolicyStatement;
+import io.switchboard.local.iam.SamPolicyTemplates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,11 @@ public final class TemplateModel {
     public interface LocalResources {
         String tableName(String logicalId);
 
+        /** The ARN a policy names for a Secrets Manager secret; null where secrets resolve to nothing. */
+        default String secretArn(String logicalId) {
+            return null;
+        }
+
         String queueUrl(String logicalId);
 
         String queueArn(String logicalId);
@@ -121,6 +128,8 @@ public final class TemplateModel {
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    /** Each function's properties merged with Globals.Function, for what the records leave out (Policies). */
+    private final Map<String, Map<String, Object>> functionProperties = new LinkedHashMap<>();
 
     private final Map<String, String> parameterValues;
 
@@ -143,7 +152,11 @@ public final class TemplateModel {
             switch (type) {
                 case TABLE -> tables.put(id, table(id, properties));
                 case QUEUE -> queues.put(id, queue(id, properties));
-                case FUNCTION -> functions.put(id, function(id, merge(functionGlobals, properties)));
+                case FUNCTION -> {
+                    Map<String, Object> merged = merge(functionGlobals, properties);
+                    functionProperties.put(id, merged);
+                    functions.put(id, function(id, merged));
+                }
                 case SECRET -> secrets.put(id, secret(id, properties));
                 default -> {
                 }
@@ -229,6 +242,142 @@ public final class TemplateModel {
             throw new IllegalArgumentException("the template has no " + kind + " " + logicalId);
         }
         return value;
+    }
+
+    // ------------------------------------------------------------------ IAM policies
+
+    /**
+     * The statements of a function's execution role as SAM writes them from its {@code Policies}: inline policy
+     * documents with their references resolved to the local resources' ARNs ({@code !If} branches and
+     * {@code AWS::NoValue} as CloudFormation resolves them), and SAM policy templates expanded. A managed policy
+     * named by its name or ARN is left out with a warning: its content is not in the template.
+     *
+     * @throws IllegalArgumentException for a policy template or statement the local cloud cannot evaluate
+     */
+    public List<PolicyStatement> policyStatements(Function function, LocalResources local) {
+        LocalResources withSecrets = new LocalResources() {
+            @Override
+            public String tableName(String logicalId) {
+                return local.tableName(logicalId);
+            }
+
+            @Override
+            public String queueUrl(String logicalId) {
+                return local.queueUrl(logicalId);
+            }
+
+            @Override
+            public String queueArn(String logicalId) {
+                return local.queueArn(logicalId);
+            }
+
+            @Override
+            public String secretArn(String logicalId) {
+                return "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT_ID + ":secret:" + logicalId;
+            }
+        };
+        try {
+            return policyStatements(function, functionProperties.getOrDefault(function.logicalId(), Map.of())
+                    .get("Policies"), withSecrets);
+        } catch (Unresolvable unresolvable) {
+            throw new IllegalArgumentException("function " + function.logicalId() + ": a policy names something"
+                    + " with no local value: " + unresolvable.getMessage(), unresolvable);
+        }
+    }
+
+    private List<PolicyStatement> policyStatements(Function function, Object policies, LocalResources withSecrets) {
+        List<PolicyStatement> statements = new ArrayList<>();
+        for (Object policy : policies instanceof List<?> items ? items : policies == null ? List.of() : List.of(policies)) {
+            Object chosen = chooseBranch(policy, withSecrets);
+            if (chosen == null) {
+                continue;
+            }
+            if (chosen instanceof String managed) {
+                LOG.warn("function {}: managed policy {} is not evaluated locally; calls only it allows are refused",
+                        function.logicalId(), managed);
+                continue;
+            }
+            Map<String, Object> document = map(chosen);
+            if (document.containsKey("Statement")) {
+                Object statementList = document.get("Statement");
+                for (Object statement : statementList instanceof List<?> l ? l : List.of(statementList)) {
+                    Object resolved = chooseBranch(statement, withSecrets);
+                    if (resolved != null) {
+                        statements.add(statement(function, map(resolved), withSecrets));
+                    }
+                }
+            } else if (document.size() == 1) {
+                String name = document.keySet().iterator().next();
+                SamPolicyTemplates.Template template = SamPolicyTemplates.named(name).orElseThrow(() ->
+                        new IllegalArgumentException("function " + function.logicalId() + ": SAM policy template "
+                                + name + " is not one the local cloud expands (see SamPolicyTemplates)"));
+                Object value = map(document.get(name)).get(template.parameter());
+                if (value == null) {
+                    throw new IllegalArgumentException("function " + function.logicalId() + ": " + name + " needs "
+                            + template.parameter());
+                }
+                statements.add(template.expand(name, resolve(value, withSecrets), REGION, ACCOUNT_ID));
+            } else {
+                throw new IllegalArgumentException("function " + function.logicalId() + ": a policy is a managed"
+                        + " policy name, a policy document or a SAM policy template, not " + document.keySet());
+            }
+        }
+        return statements;
+    }
+
+    /** A value behind {@code !If} (recursively), or null for {@code AWS::NoValue}. */
+    private Object chooseBranch(Object value, LocalResources local) {
+        Map<String, Object> intrinsic = map(value);
+        if (intrinsic.size() == 1 && intrinsic.get("Fn::If") instanceof List<?> parts && parts.size() == 3) {
+            return chooseBranch(condition(String.valueOf(parts.get(0)), local) ? parts.get(1) : parts.get(2), local);
+        }
+        if (intrinsic.size() == 1 && "AWS::NoValue".equals(intrinsic.get("Ref"))) {
+            return null;
+        }
+        return value;
+    }
+
+    private PolicyStatement statement(Function function, Map<String, Object> statement, LocalResources local) {
+        if (statement.containsKey("Condition")) {
+            throw new IllegalArgumentException("function " + function.logicalId() + ": statement "
+                    + statement.get("Sid") + " has a Condition, which the local cloud does not evaluate");
+        }
+        String effect = String.valueOf(statement.get("Effect"));
+        if (!effect.equals("Allow") && !effect.equals("Deny")) {
+            throw new IllegalArgumentException("function " + function.logicalId() + ": statement "
+                    + statement.get("Sid") + " has Effect " + effect + " (Allow or Deny)");
+        }
+        boolean notAction = statement.containsKey("NotAction");
+        boolean notResource = statement.containsKey("NotResource");
+        List<String> actions = strings(statement.get(notAction ? "NotAction" : "Action"), local);
+        List<String> resources = strings(statement.get(notResource ? "NotResource" : "Resource"), local);
+        return new PolicyStatement(statement.get("Sid") == null ? null : String.valueOf(statement.get("Sid")),
+                effect.equals("Allow"), actions, notAction, resources, notResource);
+    }
+
+    /** A policy element's values: one or a list, each a string, a reference, or a list parameter's items. */
+    private List<String> strings(Object value, LocalResources local) {
+        List<String> values = new ArrayList<>();
+        Object chosen = chooseBranch(value, local);
+        if (chosen == null) {
+            return values;
+        }
+        if (chosen instanceof List<?> items) {
+            items.forEach(item -> values.addAll(strings(item, local)));
+            return values;
+        }
+        Map<String, Object> intrinsic = map(chosen);
+        if (intrinsic.get("Ref") instanceof String name && parameters.containsKey(name)
+                && "CommaDelimitedList".equals(map(parameters.get(name)).get("Type"))) {
+            values.addAll(resolveList(chosen, local));
+            return values;
+        }
+        try {
+            values.add(resolve(chosen, local));
+        } catch (Omitted omitted) {
+            // AWS::NoValue inside a value: nothing to add
+        }
+        return values;
     }
 
     // ------------------------------------------------------------------ environment resolution
@@ -367,6 +516,10 @@ public final class TemplateModel {
             return resolve(defaultValue, local);
         }
         if (secrets.containsKey(name)) {
+            String arn = local == null ? null : local.secretArn(name);
+            if (arn != null) {
+                return arn;
+            }
             throw new Omitted("Secrets Manager secret " + name + " does not exist locally");
         }
         if (tables.containsKey(name) && local != null) {
@@ -383,6 +536,10 @@ public final class TemplateModel {
     }
 
     private String getAtt(String resource, String attribute, LocalResources local) {
+        if (tables.containsKey(resource) && attribute.equals("Arn")) {
+            String name = local != null ? local.tableName(resource) : tables.get(resource).tableName();
+            return "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT_ID + ":table/" + name;
+        }
         if (queues.containsKey(resource)) {
             switch (attribute) {
                 case "QueueName":

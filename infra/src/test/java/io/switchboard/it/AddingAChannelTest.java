@@ -41,6 +41,21 @@ class AddingAChannelTest {
                 Type: AWS::Serverless::Function
                 Properties:
                   Handler: io.switchboard.it.gateway.GatewaySmsWebhookHandler::handleRequest
+                  Policies:
+                    - Version: "2012-10-17"
+                      Statement:
+                        - Sid: CustomerDirectory
+                          Effect: Allow
+                          Action: [dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, dynamodb:UpdateItem,
+                                   dynamodb:ConditionCheckItem]
+                          Resource: !GetAtt CustomersTable.Arn
+                        - Sid: ConversationLog
+                          Effect: Allow
+                          Action: [dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, dynamodb:UpdateItem,
+                                   dynamodb:ConditionCheckItem, dynamodb:Query]
+                          Resource:
+                            - !GetAtt ConversationLogTable.Arn
+                            - !Sub "${ConversationLogTable.Arn}/index/*"
                   Events:
                     Receive:
                       Type: HttpApi

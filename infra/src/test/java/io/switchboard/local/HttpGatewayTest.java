@@ -203,7 +203,7 @@ class HttpGatewayTest {
         assertEquals(cloud.dynamoDbEndpoint(), setting("AWS_ENDPOINT_URL_DYNAMODB"));
         assertEquals(cloud.sqsEndpoint(), setting("AWS_ENDPOINT_URL_SQS"));
         assertEquals("us-east-1", setting("AWS_REGION"));
-        assertEquals("<unset>", setting("TABLE_ARN"));
+        assertEquals("arn:aws:dynamodb:us-east-1:000000000000:table/" + cloud.tableName("ItemsTable"), setting("TABLE_ARN"));
         assertEquals(System.getenv().getOrDefault("SWITCHBOARD_SECRET_ID", "<unset>"), setting("SWITCHBOARD_SECRET_ID"));
     }
 

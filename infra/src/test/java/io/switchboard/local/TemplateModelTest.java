@@ -200,8 +200,9 @@ class TemplateModelTest {
         assertEquals("ItemsTable/hello", env.get("SUB_WITH_VARIABLES"));
         assertEquals("plain", env.get("LITERAL"));
         assertEquals("42", env.get("NUMBER"));
-        // Left out: the secret (quietly), and what has no local value (with a warning).
-        for (String absent : List.of("SWITCHBOARD_SECRET_ID", "TABLE_ARN", "NEEDS_DEFAULT", "IMPORTED")) {
+        // A table ARN names the local table; left out: the secret (quietly), and what has no local value (with a warning).
+        assertEquals("arn:aws:dynamodb:us-east-1:000000000000:table/ItemsTable", env.get("TABLE_ARN"));
+        for (String absent : List.of("SWITCHBOARD_SECRET_ID", "NEEDS_DEFAULT", "IMPORTED")) {
             assertFalse(env.containsKey(absent), absent);
         }
     }
