@@ -215,7 +215,7 @@ class CustomerApi {
     }
 
     /**
-     * The send command of design.md "Replies", built from the body as its data: the command id is the
+     * The send command of docs/architecture.md "Replies", built from the body as its data: the command id is the
      * Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header), else a new UUID. Validated as the outbound
      * function will read it, so a command the queue would reject is a 400 here.
      */
@@ -299,7 +299,7 @@ class CustomerApi {
     }
 
     /**
-     * Merges {@code from} into the customer in the path (design.md "The customer API"). 200 with the survivor, also
+     * Merges {@code from} into the customer in the path (docs/architecture.md "The customer API"). 200 with the survivor, also
      * when this merge was done before (nothing is written again, nothing announced again); 409 for a self-merge, a
      * survivor that was merged away (naming where it went), a {@code from} merged into someone else, or more
      * identities than one transaction repoints.

@@ -7,7 +7,7 @@ import io.switchboard.core.config.LambdaFunction;
 import jakarta.inject.Inject;
 
 /**
- * The customer API (design.md, "The customer API"): the HTTP API's {@code /v1} routes, invoked by API Gateway with
+ * The customer API (docs/architecture.md, "The customer API"): the HTTP API's {@code /v1} routes, invoked by API Gateway with
  * payload format 2.0 after IAM (SigV4) authorization. Everything is in {@link CustomerApi}.
  */
 public class CustomerApiHandler extends LambdaFunction<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -23,7 +23,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Carries out send commands (design.md, "Replies"): reads the command, refuses what can never be sent, applies
+ * Carries out send commands (docs/architecture.md, "Replies"): reads the command, refuses what can never be sent, applies
  * the channel's window, calls the channel's {@link ReplySender} at most once per command, and records the reply
  * as an outbound entry in the customer's current conversation, where the channel's status webhooks find it.
  *

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A helpdesk's {@code switchboard.message.send} command (design.md, "Replies"): a CloudEvent whose id is the
+ * A helpdesk's {@code switchboard.message.send} command (docs/architecture.md, "Replies"): a CloudEvent whose id is the
  * idempotency key.
  *
  * @param id             the command id

@@ -22,7 +22,7 @@ public final class CapturedLogs implements AutoCloseable {
 
     /** Phone numbers as providers send them (E.164, with or without '+') and email addresses. */
     public static final Pattern PERSONAL_DATA =
-            Pattern.compile("\\+?\\b\\d{10,15}\\b|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+            Pattern.compile("\\+?(?<![-0-9a-fA-F])\\d{10,15}(?![0-9a-fA-F])|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
 
     private static final String NAME = "captured-for-test";
     private final StringWriter out = new StringWriter();
