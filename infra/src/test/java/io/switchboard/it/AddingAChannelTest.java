@@ -130,14 +130,17 @@ class AddingAChannelTest {
     }
 
     @Test
-    void theCoreNamesNoProvider_butTheChannelWireNamesInItsOneRegistry() throws IOException {
+    void theCoreNamesNoProvider_butTheWireNamesInItsRegistries() throws IOException {
         Path core = TemplateModel.locate(Path.of("")).orElseThrow().getParent().resolve("shared/src/main");
         java.util.regex.Pattern providers = java.util.regex.Pattern.compile(
                 "twilio|whatsapp|messenger|instagram|mailgun|postmark|sendgrid|hub\\.", java.util.regex.Pattern.CASE_INSENSITIVE);
         try (Stream<Path> files = Files.walk(core)) {
             List<String> hits = files.filter(Files::isRegularFile)
                     .filter(file -> !file.endsWith(Path.of("io/switchboard/core/model/Channel.java")))
+                    // Identity.java's registry of identity types holds wire names too, one entry a line.
                     .flatMap(file -> lines(file).stream().filter(line -> providers.matcher(line).find())
+                            .filter(line -> !(file.endsWith(Path.of("io/switchboard/core/model/Identity.java"))
+                                    && line.trim().startsWith("java.util.Map.entry(\"")))
                             .map(line -> core.relativize(file) + ": " + line.trim()))
                     .toList();
             assertTrue(hits.isEmpty(), String.join("\n", hits));

@@ -299,7 +299,7 @@ class EmbeddedCustomerApiTest {
 
         assertEquals(stored, cloud.storedItems());
         assertEquals(1, ok(get("/v1/customers/" + customerId), 200).path("identities").size());
-        ok(post(identities, "{\"identity\":\"sms-sender:MyShop\"}"), 201);
+        ok(post(identities, "{\"identity\":\"sms-sender:GB:MyShop\"}"), 201);
     }
 
     // ------------------------------------------------------------------ merge

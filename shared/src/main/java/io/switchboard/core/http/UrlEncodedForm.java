@@ -30,7 +30,7 @@ public final class UrlEncodedForm {
 
     /**
      * The pairs of a body in a charset, decoded strictly: a byte, raw or %-escaped, that is not valid text in the
-     * charset is refused, never replaced. For a form whose signature covers the decoded values (Twilio's): a replaced
+     * charset is refused, never replaced. For a form whose signature covers the decoded values: a replaced
      * character would make a correctly signed form look forged, and store a value its sender did not write.
      *
      * @throws WebhookException 400 when the body is not well-formed or not valid text in the charset

@@ -105,7 +105,7 @@ public record WebhookRequest(String method, String path, Map<String, String> hea
 
     /**
      * The charset the body is text in: the one its Content-Type declares, UTF-8 when none is declared (JSON is
-     * UTF-8, RFC 8259 section 8.1; Meta and Twilio send UTF-8).
+     * UTF-8, RFC 8259 section 8.1; the providers send UTF-8).
      *
      * @throws WebhookException 400 when the declared charset is one Java does not know
      */

@@ -90,12 +90,12 @@ public record Identity(String key) {
 
     /**
      * The identity types a key written outside ingestion may have, with how many {@code :}-separated parts their
-     * value has: the types the channel modules build at ingestion (Meta's page- and account-scoped ids
-     * {@code messenger:<page>:<psid>}, {@code instagram:<account>:<igsid>}, their {@code *-user-ref:<account>:<ref>},
-     * WhatsApp's {@code whatsapp-user:<id>}, Twilio's {@code sip:}, {@code client:}, {@code anonymous:<CallSid>} and
-     * {@code sms-sender:} for short codes and alphanumeric senders), the core's {@code phone:} and {@code email:},
-     * and a helpdesk's own {@code external:<system>:<id>}. A type outside this list is no key any channel could
-     * ever resolve: it is refused rather than stored.
+     * value has: the wire names of the identity types the channel modules build at ingestion (page- and
+     * account-scoped ids as {@code <type>:<account>:<id>}, single-part ids such as SIP addresses or an anonymous
+     * caller's call, {@code sms-sender:<country>:<sender>} for short codes and alphanumeric senders), the core's
+     * {@code phone:} and {@code email:}, and a helpdesk's own {@code external:<system>:<id>}. Like the channel wire
+     * names in {@link Channel}, this is a contract registry (docs/architecture.md, "Customer identity"): a type
+     * outside it is no key any channel could ever resolve, so it is refused rather than stored.
      */
     private static final java.util.Map<String, Integer> KNOWN_TYPES = java.util.Map.ofEntries(
             java.util.Map.entry("phone", 1), java.util.Map.entry("email", 1),
@@ -104,7 +104,7 @@ public record Identity(String key) {
             java.util.Map.entry("messenger-user-ref", 2), java.util.Map.entry("instagram-user-ref", 2),
             java.util.Map.entry("whatsapp-user", 1),
             java.util.Map.entry("sip", 1), java.util.Map.entry("client", 1), java.util.Map.entry("anonymous", 1),
-            java.util.Map.entry("sms-sender", 1));
+            java.util.Map.entry("sms-sender", 2));
 
     /**
      * An identity key as written outside ingestion (a send command's {@code to}, the customer API), normalized the
@@ -139,7 +139,7 @@ public record Identity(String key) {
             int separator = value.indexOf(':');
             if (separator < 1 || value.substring(separator + 1).isBlank()) {
                 throw new InvalidIdentityException("a " + type + " identity is " + type + ":<"
-                        + (type.equals("external") ? "system" : "account") + ">:<id>");
+                        + (type.equals("external") ? "system" : type.equals("sms-sender") ? "country" : "account") + ">:<id>");
             }
         }
         return switch (type) {

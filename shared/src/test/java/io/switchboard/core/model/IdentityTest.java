@@ -39,7 +39,7 @@ class IdentityTest {
     void parsedKeysOfEveryTypeIngestionBuilds_areAccepted_andPhoneAndEmailNormalized() {
         for (String key : java.util.List.of("messenger:1234:5678", "instagram:1784:9912", "whatsapp-user:US.13491208655302741918",
                 "messenger-user-ref:1234:ref-1", "sip:ann@example.com", "client:agent-ann", "anonymous:CA1234",
-                "sms-sender:MyShop", "external:zendesk:42")) {
+                "sms-sender:GB:MyShop", "external:zendesk:42")) {
             assertEquals(key, Identity.parse(key).key());
         }
         assertEquals("phone:+14155550100", Identity.parse("phone:+1 (415) 555-0100").key());
