@@ -36,7 +36,8 @@ import java.util.zip.ZipEntry;
  * client classes (*Client) name every operation's model, marshaller and paginator: their references into model/,
  * transform/ and paginators/ are not followed; instead every top-level *Request class (verifying a client loads them
  * all) and every *Exception (the client registers them all) are roots, and an operation is used when a class outside
- * model/ names its request or response: then its response, marshaller and paginator are roots too.
+ * model/ and endpoints/ (whose rule utilities dispatch on every request type) names its request or response: then its
+ * response, marshaller and paginator are roots too.
  * A library class outside the closure of every function jar that carries it is left out, written as the shortest
  * name prefixes (or whole folders) that match no kept entry of the same artifact.
  */
@@ -237,14 +238,15 @@ public final class JarTrim {
                 continue;
             }
             boolean client = isClient(current);
-            boolean model = current.matches("software/amazon/awssdk/services/[a-z0-9]+/model/.*");
+            // model classes name each other, and the endpoint rules' utilities dispatch on every request type
+            boolean marksUsed = !client && !current.matches("software/amazon/awssdk/services/[a-z0-9]+/(model|endpoints)/.*");
             for (String target : named(constantPoolText(jar.get(current)), jar)) {
                 if (client && target.matches("software/amazon/awssdk/services/[a-z0-9]+/(model|transform|paginators)/.*")) {
                     continue;
                 }
                 queue.add(target);
                 Matcher operation = OPERATION_TYPE.matcher(target.substring(0, target.length() - ".class".length()));
-                if (!client && !model && operation.matches()) {
+                if (marksUsed && operation.matches()) {
                     String base = "software/amazon/awssdk/services/" + operation.group(1) + "/";
                     for (String used : List.of(base + "model/" + operation.group(2) + "Response.class",
                             base + "transform/" + operation.group(2) + "RequestMarshaller.class",
