@@ -34,8 +34,9 @@ import java.util.zip.ZipEntry;
  * Log4j2Plugins.dat, log4j2.properties, the SDK's execution.interceptors, META-INF/micronaut entries, ...), every
  * package-info class (Package.getAnnotation loads them by a built name). For each AWS SDK service module, the
  * client classes (*Client) name every operation's model, marshaller and paginator: their references into model/,
- * transform/ and paginators/ are not followed; instead every top-level *Request class (verifying a client loads them
- * all) and every *Exception (the client registers them all) are roots, and an operation is used when a class outside
+ * transform/ and paginators/ are not followed; instead every *Exception (the client registers them all) is a root,
+ * every top-level *Request class is kept but not followed (verifying a client loads them all, nothing more), and an
+ * operation is used when a class outside
  * model/ and endpoints/ (whose rule utilities dispatch on every request type) names its request or response: then its
  * response, marshaller and paginator are roots too.
  * A library class outside the closure of every function jar that carries it is left out, written as the shortest
@@ -209,6 +210,7 @@ public final class JarTrim {
 
     private static Set<String> closure(Map<String, byte[]> jar, List<Artifact> dependencies) throws IOException {
         Set<String> roots = new TreeSet<>();
+        Set<String> linkedOnly = new TreeSet<>();   // kept for the client's verification, not followed
         Set<String> wholeArtifacts = new HashSet<>();
         for (Artifact artifact : dependencies) {
             if (!trimmed(artifact)) {
@@ -219,9 +221,11 @@ public final class JarTrim {
             String name = entry.getKey();
             if (isClass(name)) {
                 Matcher service = SERVICE.matcher(name);
-                boolean serviceRoot = service.matches() && service.group(2).matches("model/\\w+(Request|Exception)\\.class");
+                if (service.matches() && service.group(2).matches("model/\\w+Request\\.class")) {
+                    linkedOnly.add(name);
+                }
                 if (name.startsWith("io/switchboard/") || wholeArtifacts.contains(name) || name.endsWith("/package-info.class")
-                        || serviceRoot) {
+                        || service.matches() && service.group(2).matches("model/\\w+Exception\\.class")) {
                     roots.add(name);
                 }
             } else if (!name.equals("META-INF/MANIFEST.MF")) {
@@ -258,6 +262,7 @@ public final class JarTrim {
                 }
             }
         }
+        reached.addAll(linkedOnly);
         return reached;
     }
 
