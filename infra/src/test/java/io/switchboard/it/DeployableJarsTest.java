@@ -87,6 +87,27 @@ class DeployableJarsTest {
     }
 
     /**
+     * The generated shade filters (infra/jar-trim/shade-filters.pom.xml, written by infra/jar-trim/regenerate.sh; see
+     * docs/jars.md) are applied: each jar stays within Lambda's cold-start budget of 12,000,000 bytes, leaves out the
+     * marshallers of DynamoDB operations no function calls, and keeps those of the operations the functions call.
+     */
+    @Test
+    void everyFunctionJar_withTheGeneratedFilters_isAtMost12MillionBytes_andKeepsOnlyTheCalledOperations() throws IOException {
+        for (String function : List.of("whatsapp", "messenger", "telephony", "email", "fanout", "outbound", "api")) {
+            long size = Files.size(jar(function));
+            assertTrue(size <= 12_000_000L, function + " jar is " + size + " bytes");
+            List<String> entries = entries(function);
+            String transform = "software/amazon/awssdk/services/dynamodb/transform/";
+            for (String called : List.of("GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem", "TransactWriteItems")) {
+                assertTrue(entries.contains(transform + called + "RequestMarshaller.class"), function + " lacks " + called);
+            }
+            for (String uncalled : List.of("CreateTable", "DeleteTable", "ExecuteStatement", "RestoreTableFromBackup")) {
+                assertTrue(!entries.contains(transform + uncalled + "RequestMarshaller.class"), function + " carries " + uncalled);
+            }
+        }
+    }
+
+    /**
      * The shade filters take out what no code path of a function loads (unused SDK operations' model classes, the
      * SDK's service metadata, Micronaut beans no function injects, mail protocol providers). Each jar, alone on a
      * fresh JVM's class path, must still link its SDK clients, send every operation the functions call up to the
