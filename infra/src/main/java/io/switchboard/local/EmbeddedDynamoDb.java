@@ -67,6 +67,11 @@ public final class EmbeddedDynamoDb extends EmbeddedService<DynamoDBProxyServer>
     }
 
     @Override
+    String portFlag() {
+        return "--dynamodb-port";
+    }
+
+    @Override
     String name() {
         return "DynamoDB Local";
     }

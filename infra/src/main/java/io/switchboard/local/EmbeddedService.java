@@ -28,6 +28,9 @@ abstract class EmbeddedService<S> implements AutoCloseable {
 
     abstract String name();
 
+    /** The command-line flag of the local cloud that chooses this service's port. */
+    abstract String portFlag();
+
     /** The socket addresses the running server listens on. */
     abstract java.util.List<java.net.InetSocketAddress> boundAddresses(S server);
 
@@ -43,6 +46,9 @@ abstract class EmbeddedService<S> implements AutoCloseable {
         try {
             server = startServer(port);
         } catch (Exception e) {
+            if (PortInUseException.isBindFailure(e)) {
+                throw new PortInUseException(name(), port, portFlag());
+            }
             throw new IllegalStateException(name() + " did not start on port " + port + ": " + e.getMessage(), e);
         }
         LOG.debug("{} listening on {}", name(), endpoint());

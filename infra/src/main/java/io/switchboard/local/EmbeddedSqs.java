@@ -45,6 +45,11 @@ public final class EmbeddedSqs extends EmbeddedService<EmbeddedSqs.Running> {
     }
 
     @Override
+    String portFlag() {
+        return "--sqs-port";
+    }
+
+    @Override
     String name() {
         return "ElasticMQ";
     }

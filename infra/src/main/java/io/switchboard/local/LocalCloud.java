@@ -318,7 +318,10 @@ public final class LocalCloud implements AutoCloseable {
         try {
             gateway = HttpGateway.start(gatewayPort, functions);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve HTTP on port " + options.port + ": " + e.getMessage(), e);
+            if (PortInUseException.isBindFailure(e)) {
+                throw new PortInUseException("the gateway", gatewayPort, "--port");
+            }
+            throw new UncheckedIOException("cannot serve HTTP on port " + gatewayPort + ": " + e.getMessage(), e);
         }
         console = new Console(this, gateway, recorder);
         gateway.localPages(console);
