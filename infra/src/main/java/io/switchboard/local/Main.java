@@ -46,21 +46,16 @@ public final class Main {
      */
     static final Map<String, String> DEVELOPMENT_DEFAULTS = developmentDefaults();
 
+    /**
+     * Every secret at its development value: each channel's (its descriptor's, discovered on the class path) and the
+     * customer API's own.
+     */
     private static Map<String, String> developmentDefaults() {
-        Map<String, String> defaults = new java.util.LinkedHashMap<>();
-        defaults.put("WHATSAPP_APP_SECRET", "local-app-secret");
-        defaults.put("WHATSAPP_VERIFY_TOKEN", "local-whatsapp-token");
-        defaults.put("MESSENGER_APP_SECRET", "local-messenger-secret");
-        defaults.put("MESSENGER_VERIFY_TOKEN", "local-messenger-token");
-        defaults.put("INSTAGRAM_APP_SECRET", "local-instagram-secret");
-        defaults.put("INSTAGRAM_VERIFY_TOKEN", "local-instagram-token");
-        defaults.put("TWILIO_AUTH_TOKEN", "local-twilio-token");
-        defaults.put("MAILGUN_SIGNING_KEY", "local-mailgun-key");
-        defaults.put("EMAIL_WEBHOOK_USER", "switchboard");
-        defaults.put("EMAIL_WEBHOOK_PASSWORD", "local-email-password");
+        Map<String, String> defaults = new java.util.TreeMap<>();
+        io.switchboard.core.channel.ChannelDescriptor.all().forEach(channel -> defaults.putAll(channel.localSecrets()));
         defaults.put("SWITCHBOARD_API_TOKEN", "local-api-token");
         defaults.put("SWITCHBOARD_CURSOR_KEY", "local-cursor-key");
-        return java.util.Collections.unmodifiableMap(defaults);
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(defaults));
     }
 
     private Main() {

@@ -2,22 +2,15 @@ package io.switchboard.local.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.core.http.UrlEncodedForm;
-import io.switchboard.email.MailgunSignature;
-import io.switchboard.meta.HubSignature;
-import io.switchboard.telephony.TwilioForm;
-import io.switchboard.telephony.TwilioSignature;
+import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.SampleRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,13 +21,12 @@ import java.util.stream.Stream;
 /**
  * The webhook samples of {@code events/} (API Gateway payload 2.0 events, as {@code sam local invoke -e} takes them),
  * signed again for where they are sent: each sample is signed with the development secrets for a deployment at
- * {@code execute-api}; sent to the local gateway, the signature must cover this deployment's secrets and, for Twilio,
- * its URL, and a Mailgun signature must be fresh. The signing rules are the providers' (see each channel's verifier).
+ * {@code execute-api}; sent to the local gateway, the signature must cover this deployment's secrets and, where the
+ * provider signs it, its URL, and a signature over a timestamp must be fresh. Each channel signs its own samples ({@link ChannelDescriptor}).
  */
 public final class SampleWebhooks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A sample ready to send: the request as the provider would make it. */
     public record Request(String name, String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
@@ -75,7 +67,7 @@ public final class SampleWebhooks {
         return samples;
     }
 
-    /** "whatsapp", "messenger", "instagram", "twilio", "email": the first segment after /webhooks/. */
+    /** The channel's name (its descriptor's): the first segment after /webhooks/. */
     static String channelOf(String path) {
         String rest = path.substring("/webhooks/".length());
         int slash = rest.indexOf('/');
@@ -83,20 +75,15 @@ public final class SampleWebhooks {
     }
 
     /**
-     * The sample as a request to {@code baseUrl}, signed with the settings of the function that serves it.
+     * The sample as a request to {@code baseUrl}, signed by its channel's descriptor with the settings of the
+     * function that serves it.
      *
-     * @param settings the serving function's settings (secrets and TWILIO_PUBLIC_BASE_URL)
+     * @param settings the serving function's settings (its secrets, a public base URL)
      */
     public static Request prepare(Sample sample, String baseUrl, Function<String, String> settings) {
         JsonNode event = read(sample.file());
         byte[] body = body(event);
         String query = event.path("rawQueryString").asText("");
-        if (query.contains("hub.verify_token=")) {
-            // Meta's handshake: https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests
-            String token = require(settings, sample.channel().toUpperCase(Locale.ROOT) + "_VERIFY_TOKEN");
-            query = query.replaceAll("hub\\.verify_token=[^&]*",
-                    java.util.regex.Matcher.quoteReplacement("hub.verify_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
-        }
         String pathAndQuery = sample.path() + (query.isEmpty() ? "" : "?" + query);
         Map<String, String> headers = new LinkedHashMap<>();
         event.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
@@ -104,57 +91,10 @@ public final class SampleWebhooks {
         for (String name : List.of("host", "content-length", "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto")) {
             headers.remove(name);
         }
-        if (headers.containsKey(HubSignature.HEADER)) {
-            // Meta: https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads
-            String secretName = sample.channel().toUpperCase(Locale.ROOT) + "_APP_SECRET";
-            headers.put(HubSignature.HEADER, HubSignature.sign(body, require(settings, secretName)));
-        }
-        if (headers.containsKey(TwilioSignature.HEADER.toLowerCase(Locale.ROOT))) {
-            // Twilio: https://www.twilio.com/docs/usage/security#validating-requests (the URL it called + sorted params)
-            String base = settings.apply("TWILIO_PUBLIC_BASE_URL");
-            String url = (base == null || base.isBlank() ? baseUrl : base) + pathAndQuery;
-            headers.put(TwilioSignature.HEADER.toLowerCase(Locale.ROOT), TwilioSignature.sign(url,
-                    TwilioForm.parse(body).params(), require(settings, "TWILIO_AUTH_TOKEN")));
-        }
-        if (headers.getOrDefault("authorization", "").startsWith("Basic ")) {
-            String credentials = require(settings, "EMAIL_WEBHOOK_USER") + ":" + require(settings, "EMAIL_WEBHOOK_PASSWORD");
-            headers.put("authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-        }
-        if (sample.path().endsWith("/mailgun")) {
-            body = freshMailgunSignature(body, require(settings, "MAILGUN_SIGNING_KEY"), Instant.now());
-        }
-        return new Request(sample.name(), sample.method(), pathAndQuery, headers, body);
-    }
-
-    /**
-     * The form with a new timestamp, token and signature: Mailgun refuses nothing itself, but the function refuses a
-     * timestamp older than 5 minutes and a token seen before (https://documentation.mailgun.com/docs/mailgun/user-manual/get-started/#securing-webhooks).
-     */
-    static byte[] freshMailgunSignature(byte[] form, String signingKey, Instant now) {
-        String timestamp = String.valueOf(now.getEpochSecond());
-        byte[] random = new byte[25];
-        RANDOM.nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        Map<String, String> replaced = Map.of("timestamp", timestamp, "token", token,
-                "signature", MailgunSignature.sign(signingKey, timestamp, token));
-        StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, String> field : UrlEncodedForm.parse(form)) {
-            if (out.length() > 0) {
-                out.append('&');
-            }
-            String value = replaced.getOrDefault(field.getKey(), field.getValue());
-            out.append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String require(Function<String, String> settings, String name) {
-        String value = settings.apply(name);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalStateException(name + " is not set for the function that serves this sample");
-        }
-        return value;
+        SampleRequest unsigned = new SampleRequest(sample.method(), pathAndQuery, headers, body);
+        SampleRequest signed = ChannelDescriptor.all().stream().filter(channel -> channel.name().equals(sample.channel()))
+                .findFirst().map(channel -> channel.signSample(unsigned, baseUrl, settings)).orElse(unsigned);
+        return new Request(sample.name(), signed.method(), signed.pathAndQuery(), signed.headers(), signed.body());
     }
 
     static byte[] body(JsonNode event) {

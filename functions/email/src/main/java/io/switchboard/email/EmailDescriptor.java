@@ -1,0 +1,72 @@
+package io.switchboard.email;
+
+import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.SampleRequest;
+import io.switchboard.core.http.UrlEncodedForm;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The email channel (Postmark, SendGrid and raw MIME behind basic auth; Mailgun's signed form), described for the
+ * local cloud: its credentials' development values, and samples signed as each provider authenticates.
+ */
+public final class EmailDescriptor implements ChannelDescriptor {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    public String name() {
+        return "email";
+    }
+
+    @Override
+    public Map<String, String> localSecrets() {
+        return Map.of("MAILGUN_SIGNING_KEY", "local-mailgun-key", "EMAIL_WEBHOOK_USER", "switchboard",
+                "EMAIL_WEBHOOK_PASSWORD", "local-email-password");
+    }
+
+    @Override
+    public SampleRequest signSample(SampleRequest sample, String baseUrl, Function<String, String> settings) {
+        SampleRequest signed = sample;
+        if (signed.headers().getOrDefault("authorization", "").startsWith("Basic ")) {
+            String credentials = ChannelDescriptor.require(settings, "EMAIL_WEBHOOK_USER") + ":"
+                    + ChannelDescriptor.require(settings, "EMAIL_WEBHOOK_PASSWORD");
+            signed = signed.withHeader("authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (signed.path().endsWith("/mailgun")) {
+            signed = signed.withBody(freshMailgunSignature(signed.body(),
+                    ChannelDescriptor.require(settings, "MAILGUN_SIGNING_KEY"), Instant.now()));
+        }
+        return signed;
+    }
+
+    /**
+     * The form with a new timestamp, token and signature: the function refuses a timestamp older than 5 minutes and
+     * a token seen before (https://documentation.mailgun.com/docs/mailgun/user-manual/get-started/#securing-webhooks).
+     */
+    public static byte[] freshMailgunSignature(byte[] form, String signingKey, Instant now) {
+        String timestamp = String.valueOf(now.getEpochSecond());
+        byte[] random = new byte[25];
+        RANDOM.nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        Map<String, String> replaced = Map.of("timestamp", timestamp, "token", token,
+                "signature", MailgunSignature.sign(signingKey, timestamp, token));
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, String> field : UrlEncodedForm.parse(form)) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            String value = replaced.getOrDefault(field.getKey(), field.getValue());
+            out.append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

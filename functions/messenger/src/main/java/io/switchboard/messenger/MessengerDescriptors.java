@@ -1,0 +1,24 @@
+package io.switchboard.messenger;
+
+import io.switchboard.meta.MetaChannelDescriptor;
+
+/** The Messenger and Instagram channels, described for the local cloud (one function serves both). */
+public final class MessengerDescriptors {
+
+    private MessengerDescriptors() {
+    }
+
+    /** Messenger: a page's messages. */
+    public static final class Messenger extends MetaChannelDescriptor {
+        public Messenger() {
+            super("messenger", "local-messenger-secret", "local-messenger-token");
+        }
+    }
+
+    /** Instagram: a professional account's direct messages, through its own app secret. */
+    public static final class Instagram extends MetaChannelDescriptor {
+        public Instagram() {
+            super("instagram", "local-instagram-secret", "local-instagram-token");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.switchboard.core.channel;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+
+/**
+ * What a channel module says about itself to the tools around the functions (the local cloud, its console and
+ * samples), so that they name no channel: its name, the secrets its functions read with their local development
+ * defaults, and how a sample webhook is signed the way the provider signs it. Each channel module registers its
+ * descriptors in {@code META-INF/services/io.switchboard.core.channel.ChannelDescriptor}; nothing on a function's
+ * hot path loads them. See docs/adding-a-channel.md.
+ */
+public interface ChannelDescriptor {
+
+    /** The channel's name as its webhook paths carry it ({@code /webhooks/<name>/...}) and the console shows it. */
+    String name();
+
+    /**
+     * The secrets the channel's functions read, each with the value the local cloud gives it when neither the
+     * environment nor an env file sets it (development values: never used on AWS, where they come from the
+     * function's secret).
+     */
+    Map<String, String> localSecrets();
+
+    /**
+     * A sample webhook of this channel signed again for where it is sent, as the provider signs it: with the
+     * serving function's settings (its secrets) and, where the signature covers the URL, the URL it goes to.
+     *
+     * @param baseUrl  where the sample is sent (the local gateway)
+     * @param settings the serving function's settings
+     */
+    default SampleRequest signSample(SampleRequest sample, String baseUrl, Function<String, String> settings) {
+        return sample;
+    }
+
+    /** Every channel on the class path, by name. */
+    static List<ChannelDescriptor> all() {
+        return ServiceLoader.load(ChannelDescriptor.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparing(ChannelDescriptor::name)).toList();
+    }
+
+    /** A setting the signing needs; a clear error when the serving function has none. */
+    static String require(Function<String, String> settings, String name) {
+        String value = settings.apply(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException(name + " is not set for the function that serves this sample");
+        }
+        return value;
+    }
+}
