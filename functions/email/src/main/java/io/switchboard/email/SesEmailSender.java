@@ -122,6 +122,12 @@ public class SesEmailSender implements ReplySender {
     }
 
     /** The longest text the inbound side keeps ({@link EmailInteractions#MAX_TEXT_CHARS}): the entry stays whole. */
+    /** An email reply continues the customer's latest thread (In-Reply-To, References, "Re:"). */
+    @Override
+    public boolean continuesLatestThread(Channel channel) {
+        return true;
+    }
+
     @Override
     public int maxTextLength(Channel channel) {
         return EmailInteractions.MAX_TEXT_CHARS;

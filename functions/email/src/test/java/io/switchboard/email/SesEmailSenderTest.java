@@ -1,6 +1,7 @@
 package io.switchboard.email;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -253,6 +254,12 @@ class SesEmailSenderTest {
             assertTrue(context.getBeansOfType(io.switchboard.core.outbound.ReplySender.class).stream()
                     .noneMatch(SesEmailSender.class::isInstance));
         }
+    }
+
+    @Test
+    void givenAReplyThatQuotesNothing_thenItStillContinuesTheLatestMailThread() {
+        assertTrue(sender().continuesLatestThread(Channel.EMAIL));
+        assertFalse(sender().answers(Channel.EMAIL, Channel.SMS));
     }
 
     private SesEmailSender sender() {

@@ -83,6 +83,12 @@ public class TwilioSmsSender implements ReplySender {
         return Set.of(Channel.SMS);
     }
 
+    /** A text answers the customer's texts and calls alike: the number they called takes texts too. */
+    @Override
+    public boolean answers(Channel channel, Channel inbound) {
+        return inbound == Channel.SMS || inbound == Channel.VOICE;
+    }
+
     @Override
     public int maxTextLength(Channel channel) {
         return MAX_BODY;

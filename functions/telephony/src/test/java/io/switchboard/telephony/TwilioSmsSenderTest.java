@@ -1,6 +1,7 @@
 package io.switchboard.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,14 @@ class TwilioSmsSenderTest {
     void givenSms_thenNoWindowAnd1600Characters() {
         assertEquals(WindowVerdict.OPEN, sender().window(message("Hi", List.of()), null, NOW));
         assertEquals(1600, sender().maxTextLength(Channel.SMS));
+    }
+
+    @Test
+    void givenACustomerWhoCalled_thenATextAnswersTheCallAndNoOtherChannel() {
+        assertTrue(sender().answers(Channel.SMS, Channel.VOICE));
+        assertTrue(sender().answers(Channel.SMS, Channel.SMS));
+        assertFalse(sender().answers(Channel.SMS, Channel.WHATSAPP));
+        assertFalse(sender().continuesLatestThread(Channel.SMS));
     }
 
     private TwilioSmsSender sender() {

@@ -169,7 +169,7 @@ public class ReplyEngine {
         if (sender == null) {
             throw new CommandRejection("unsupported_channel", "replies on " + channel.wireName() + " are not set up here");
         }
-        ConversationEntry latestInbound = latestInbound(recent, channel);
+        ConversationEntry latestInbound = latestInbound(recent, channel, sender);
         ReplyRoute route = sender.route(channel, customer, latestInbound).orElseThrow(() -> new CommandRejection(
                 "no_identity_on_channel", "the customer has no " + channel.wireName() + " identity to send to"));
         if (!command.hasContent()) {
@@ -187,8 +187,7 @@ public class ReplyEngine {
                 // A quote cannot cross channels: the reply goes out unquoted.
                 replyTo = null;
             }
-        } else if (channel == Channel.EMAIL) {
-            // An email reply continues the customer's latest thread (In-Reply-To, References, "Re:").
+        } else if (sender.continuesLatestThread(channel)) {
             replyTo = latestInbound;
         }
         OutboundMessage message = new OutboundMessage(command.id(), channel, route, command.text(),
@@ -231,11 +230,10 @@ public class ReplyEngine {
     }
 
     /** The customer's latest inbound entry that a reply on {@code channel} answers, or null. */
-    private static ConversationEntry latestInbound(List<ConversationEntry> recent, Channel channel) {
+    private static ConversationEntry latestInbound(List<ConversationEntry> recent, Channel channel, ReplySender sender) {
         for (int i = recent.size() - 1; i >= 0; i--) {
             ConversationEntry entry = recent.get(i);
-            boolean sameLine = entry.channel() == channel || (channel == Channel.SMS && entry.channel() == Channel.VOICE);
-            if (entry.direction() == Direction.INBOUND && sameLine && !entry.placeholder()) {
+            if (entry.direction() == Direction.INBOUND && sender.answers(channel, entry.channel()) && !entry.placeholder()) {
                 return entry;
             }
         }
@@ -325,7 +323,8 @@ public class ReplyEngine {
                 .occurredAt(at)
                 .text(message.text())
                 .attachments(message.attachments())
-                .replyTo(message.replyTo() == null || message.channel() == Channel.EMAIL && plan.command().replyToEntryId() == null
+                .replyTo(message.replyTo() == null
+                        || plan.sender().continuesLatestThread(message.channel()) && plan.command().replyToEntryId() == null
                         ? null : message.replyTo().providerMessageId())
                 .status(sent ? DeliveryStatus.ACCEPTED : DeliveryStatus.FAILED, at)
                 .detail("commandId", state.commandId())

@@ -24,6 +24,22 @@ public interface ReplySender {
     }
 
     /**
+     * Whether a reply on {@code channel} answers an inbound entry of {@code inbound}: by default only the same
+     * channel's (a sender whose number also takes calls answers those too).
+     */
+    default boolean answers(Channel channel, Channel inbound) {
+        return inbound == channel;
+    }
+
+    /**
+     * Whether a reply that quotes nothing still continues the customer's latest thread on this channel (a mail
+     * thread's In-Reply-To, References and "Re:"); such a reply is not recorded as a quote.
+     */
+    default boolean continuesLatestThread(Channel channel) {
+        return false;
+    }
+
+    /**
      * The longest text the channel accepts in one message, in characters as the provider counts them: Unicode code
      * points (an emoji is one), as the reply engine and the customer API count ({@link ReplyEngine#checkTextLength}).
      */

@@ -10,6 +10,7 @@ import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.DeliveryStatus;
 import io.switchboard.core.model.Direction;
+import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
 import io.switchboard.core.testing.InMemoryCommandLedger;
 import io.switchboard.core.testing.InMemoryConversationLog;
@@ -83,6 +84,23 @@ class ReplyEngineTest {
 
         assertEquals(Channel.SMS, sender.calls.get(0).channel());
         assertEquals("+14155550100", sender.calls.get(0).route().recipient());
+    }
+
+    @Test
+    void givenTheLatestInboundIsACall_whenTheSenderAnswersCallsToo_thenItsWindowCountsFromTheCallAndNotOtherwise() {
+        Customer customer = customerWhoWrote(Duration.ofHours(5));
+        Instant called = NOW.minus(Duration.ofMinutes(3));
+        log.append(customer, ConversationEntry.builder(Channel.VOICE, "CAin1").source("/twilio/AC1").kind(EntryKind.CALL)
+                .occurredAt(called).build());
+        sender.answers.add(new SendResult.Sent("SM1"));
+        engine.handle(command("cmd-call-1", customer.id(), "Hi"), "m1");
+        // The engine asks the sender which inbound channels its replies answer: by default only its own.
+        assertEquals(NOW.minus(Duration.ofHours(5)), sender.latestInboundAt);
+
+        sender.answersCalls = true;
+        sender.answers.add(new SendResult.Sent("SM2"));
+        engine.handle(command("cmd-call-2", customer.id(), "Hi again"), "m2");
+        assertEquals(called, sender.latestInboundAt);
     }
 
     @Test
@@ -222,6 +240,12 @@ class ReplyEngineTest {
         final List<OutboundMessage> calls = new ArrayList<>();
         WindowVerdict window = WindowVerdict.OPEN;
         Instant latestInboundAt;
+        boolean answersCalls;
+
+        @Override
+        public boolean answers(Channel channel, Channel inbound) {
+            return inbound == channel || answersCalls && inbound == Channel.VOICE;
+        }
 
         @Override
         public Set<Channel> channels() {
