@@ -4,41 +4,82 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README, run as a new user runs it, after {@code mvn package} (failsafe: the integration-test phase): its run
- * command's {@code java -jar infra/target/switchboard-local.jar} started from the repository root with no
- * Switchboard setting in the environment, then every bash example that talks to the local cloud, in README order,
- * in one shell, taken from README.md itself so that they cannot drift apart. The ports are moved off 3000, 8000 and
- * 9324 (in the command and the examples alike) so that a developer's own local cloud does not collide with it.
- * Examples that deploy to or call AWS (sam, amazonaws.com) and the build commands are not run here.
+ * The README and the docs pages that hold local commands, run as a new user runs them, in the order the README tells
+ * a newcomer to read them ({@link #PAGES_IN_ORDER}), after {@code mvn package} (failsafe: the integration-test phase):
+ * the README's run command's {@code java -jar infra/target/switchboard-local.jar} started from the repository root
+ * with no Switchboard setting in the environment, then every bash example that talks to the local cloud, page after
+ * page, in one shell, taken from the pages themselves so that they cannot drift apart. The ports are moved off 3000,
+ * 8000 and 9324 (in the command and the examples alike) so that a developer's own local cloud does not collide with
+ * it. Examples that deploy to or call AWS (sam, amazonaws.com) and the build commands are not run here.
+ *
+ * <p>Exit codes and HTTP statuses are not enough: a reply example can be accepted (202, an SQS message id) and still
+ * come to nothing. So after the script the test reads what the functions published (the console's state, which sees
+ * every message a function sends to a queue without taking it off the queue) and requires, for every reply example's
+ * command id, a {@code switchboard.message.sent} whose {@code data.entry.status} is not {@code failed} and no
+ * {@code switchboard.command.rejected}; and for every webhook example, its {@code switchboard.message.received}.
+ * Where the AWS CLI is missing, its examples are stubbed and the command sent with it is not expected.
+ *
+ * <p>{@code -Dreadme.examples.pages=a.md,b.md} runs other pages (paths from the repository root, or absolute), e.g.
+ * an older README, to see this test fail on it.
  */
 class ReadmeExamplesIT {
 
+    /** The pages with local examples, in the README's reading order: each continues the session of the ones before. */
+    static final List<String> PAGES_IN_ORDER = List.of("README.md", "docs/channels.md", "docs/replies.md",
+            "docs/customer-api.md", "docs/consuming-events.md", "docs/local-cloud.md");
     private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
+    /** A send command on the commands queue (the AWS CLI), its id given as the FIFO deduplication id. */
+    private static final Pattern SQS_COMMAND_ID = Pattern.compile("--message-deduplication-id\\s+([\\w.-]+)");
+    /** A send through the customer API: the command id is the Idempotency-Key. */
+    private static final Pattern API_COMMAND_ID = Pattern.compile("Idempotency-Key:\\s*([\\w.-]+)");
+    /**
+     * The provider message id of each webhook example, by page: the WhatsApp one is the sample body's (read from it),
+     * the others are written in the examples (Messenger's mid, Twilio's MessageSid, the emails' Message-IDs; the raw
+     * MIME example posts events/message.eml).
+     */
+    private static final List<String> RECEIVED_IN_EXAMPLES = List.of("m_readme_0001", "SM0001",
+            "CAF7plain0001@mail.example.com", "readme-0002@example.com", "readme-0003@example.com");
     private static final long DEADLINE_SECONDS = 120;
+    /** Replies go through the outbound function and the fan-out after the script: generous, polled. */
+    private static final long OUTCOME_DEADLINE_SECONDS = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theRunCommandAndEveryLocalExampleWorkInOrder() throws Exception {
         Path root = TestTemplates.project().toAbsolutePath().getParent();
-        String readme = Files.readString(root.resolve("README.md"));
+        List<String> pages = System.getProperty("readme.examples.pages", "").isBlank() ? PAGES_IN_ORDER
+                : List.of(System.getProperty("readme.examples.pages").split(","));
         List<String> blocks = new ArrayList<>();
-        Matcher block = BASH_BLOCK.matcher(readme);
-        while (block.find()) {
-            blocks.add(block.group(1));
+        for (String page : pages) {
+            Matcher block = BASH_BLOCK.matcher(Files.readString(root.resolve(page.strip())));
+            while (block.find()) {
+                blocks.add(block.group(1));
+            }
         }
         Matcher run = Pattern.compile("&& java -jar (\\S+)\\s*$").matcher(blocks.get(0).strip());
         assertTrue(run.find(), "the README's first command builds, then runs the jar: " + blocks.get(0));
@@ -76,19 +117,21 @@ class ReadmeExamplesIT {
                     fi
                     """);
             int examplesRun = 0;
+            StringBuilder examplesText = new StringBuilder();
             for (String example : blocks) {
                 if (!example.contains("localhost") || example.contains("amazonaws.com") || example.contains("mvn ")
                         || example.contains("sam ")) {
                     continue;
                 }
                 examplesRun++;
-                script.append("echo '### README example ").append(examplesRun).append("'\n")
+                examplesText.append(example).append('\n');
+                script.append("echo '### example ").append(examplesRun).append("'\n")
                         .append(example.replace("localhost:3000", "localhost:" + port)
                                 .replace("localhost:9324", "localhost:" + sqsPort)
                                 .replace("localhost:8000", "localhost:" + dynamoDbPort))
                         .append('\n');
             }
-            assertTrue(examplesRun >= 7, "the README's local examples: " + examplesRun);
+            assertTrue(examplesRun >= 7, "the local examples of " + pages + ": " + examplesRun);
             Path file = Files.createTempFile("readme-examples-", ".sh");
             Files.writeString(file, script);
             Process examples = new ProcessBuilder("bash", file.toString()).directory(root.toFile())
@@ -111,12 +154,91 @@ class ReadmeExamplesIT {
                 assertTrue(text.contains("skipped: the AWS CLI is not installed"), text);
             }
             Files.deleteIfExists(file);
+
+            // The outcomes: every reply example's command sent (not failed, not rejected), every webhook example stored.
+            Set<String> commandIds = new LinkedHashSet<>(matches(API_COMMAND_ID, examplesText));
+            assertFalse(commandIds.isEmpty(), "the customer API's send example (an Idempotency-Key) is among the examples");
+            if (awsCli) {
+                List<String> sqsCommands = matches(SQS_COMMAND_ID, examplesText);
+                assertFalse(sqsCommands.isEmpty(), "the SQS reply example (a deduplication id) is among the examples");
+                commandIds.addAll(sqsCommands);
+            }
+            List<String> received = new ArrayList<>(RECEIVED_IN_EXAMPLES);
+            received.add(0, JSON.readTree(root.resolve("events/whatsapp-text-message.body.json").toFile())
+                    .path("entry").path(0).path("changes").path(0).path("value").path("messages").path(0).path("id").asText());
+            assertOutcomes(port, commandIds, received, text);
         } finally {
             cloud.destroy();
             if (!cloud.waitFor(30, TimeUnit.SECONDS)) {
                 cloud.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Polls the console's state until every command has its {@code message.sent} and every webhook example its
+     * {@code message.received}; then no command may have been rejected or have failed.
+     */
+    private static void assertOutcomes(int port, Set<String> commandIds, List<String> providerMessageIds, String output)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest state = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/console/state"))
+                .header("Authorization", "Bearer " + Main.DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN")).GET().build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(OUTCOME_DEADLINE_SECONDS);
+        Map<String, List<String>> sentStatuses = new LinkedHashMap<>();
+        Map<String, String> rejections = new LinkedHashMap<>();
+        Set<String> receivedIds = new LinkedHashSet<>();
+        while (true) {
+            HttpResponse<String> answer = http.send(state, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            sentStatuses.clear();
+            rejections.clear();
+            receivedIds.clear();
+            for (JsonNode published : JSON.readTree(answer.body()).path("events")) {
+                JsonNode data = published.path("event").path("data");
+                switch (published.path("type").asText()) {
+                    case "switchboard.message.sent" -> sentStatuses.computeIfAbsent(
+                            data.path("entry").path("details").path("commandId").asText(), id -> new ArrayList<>())
+                            .add(data.path("entry").path("status").asText() + " " + data.path("entry").path("statusError"));
+                    case "switchboard.command.rejected" -> rejections.put(data.path("commandId").asText(),
+                            data.path("code").asText() + ": " + data.path("reason").asText());
+                    case "switchboard.message.received" -> receivedIds.add(data.path("entry").path("providerMessageId").asText());
+                    default -> { }
+                }
+            }
+            boolean settled = commandIds.stream().allMatch(id -> sentStatuses.containsKey(id) || rejections.containsKey(id))
+                    && receivedIds.containsAll(providerMessageIds);
+            if (settled || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        // Every shortfall at once: a broken page usually breaks more than one example.
+        List<String> problems = new ArrayList<>();
+        for (String id : commandIds) {
+            if (rejections.containsKey(id)) {
+                problems.add("command " + id + " was rejected: " + rejections.get(id));
+            } else if (!sentStatuses.containsKey(id)) {
+                problems.add("command " + id + " has no switchboard.message.sent within " + OUTCOME_DEADLINE_SECONDS + " s");
+            } else if (sentStatuses.get(id).stream().anyMatch(status -> status.startsWith("failed"))) {
+                problems.add("command " + id + " failed: " + sentStatuses.get(id));
+            }
+        }
+        for (String id : providerMessageIds) {
+            if (!receivedIds.contains(id)) {
+                problems.add("the webhook example of " + id + " was not announced as message.received: " + receivedIds);
+            }
+        }
+        assertEquals(List.of(), problems, output);
+    }
+
+    private static List<String> matches(Pattern pattern, CharSequence text) {
+        List<String> found = new ArrayList<>();
+        Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            found.add(matcher.group(1));
+        }
+        return found;
     }
 
     private static void readLines(Process process, List<String> into) {
