@@ -64,7 +64,8 @@ public final class JarTrim {
         Map<String, Set<String>> present = new TreeMap<>();   // artifact -> class entries present in some jar
         List<Path> functions;
         try (Stream<Path> dirs = Files.list(root.resolve("functions"))) {
-            functions = dirs.filter(Files::isDirectory).sorted().toList();
+            // The modules that build a deployable jar (lambda.jar.name); the send modules are libraries.
+            functions = dirs.filter(Files::isDirectory).filter(JarTrim::buildsALambdaJar).sorted().toList();
         }
         for (Path function : functions) {
             Path target = function.resolve("target");
@@ -151,6 +152,15 @@ public final class JarTrim {
                 """;
         Files.writeString(output, pom);
         System.out.println("wrote " + root.relativize(output));
+    }
+
+    private static boolean buildsALambdaJar(Path module) {
+        try {
+            Path pom = module.resolve("pom.xml");
+            return Files.isRegularFile(pom) && Files.readString(pom).contains("<lambda.jar.name>");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Ours and the Lambda runtime's libraries are kept whole (and are roots). */

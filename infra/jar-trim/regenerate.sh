@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MVN=${MVN:-mvn}
-functions=$(ls -d functions/*/ | sed 's:/$::' | paste -sd, -)
+# The function modules: those whose pom names a deployable jar (the send modules are libraries they carry).
+functions=$(grep -l '<lambda.jar.name>' functions/*/pom.xml | xargs -n1 dirname | paste -sd, -)
 # 1. Every function's jar with the root pom's hand-written filters only (jar.trim.stage makes the generated ones
 #    match no artifact), as target/<name>-untrimmed.jar, and each function's runtime dependencies with their files.
 "$MVN" -o -q -B -DskipTests -Djar.trim.stage=-untrimmed -pl "$functions" -am package dependency:list \

@@ -2,25 +2,30 @@ package io.switchboard.meta;
 
 import io.switchboard.core.channel.ChannelDescriptor;
 import io.switchboard.core.channel.SampleRequest;
+import io.switchboard.core.model.Channel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 
 /**
- * A Meta channel's description (WhatsApp, Messenger, Instagram each have one): the app secret and verify token its
- * function reads ({@code <NAME>_APP_SECRET}, {@code <NAME>_VERIFY_TOKEN}), and samples signed as Meta signs them.
+ * A Meta channel's description (WhatsApp, Messenger, Instagram each have one): its channel, whose wire name is its
+ * name; the app secret and verify token its function reads ({@code <NAME>_APP_SECRET}, {@code <NAME>_VERIFY_TOKEN});
+ * and samples signed as Meta signs them.
  */
 public abstract class MetaChannelDescriptor implements ChannelDescriptor {
 
+    private final Channel channel;
     private final String name;
     private final String localAppSecret;
     private final String localVerifyToken;
 
-    protected MetaChannelDescriptor(String name, String localAppSecret, String localVerifyToken) {
-        this.name = name;
+    protected MetaChannelDescriptor(Channel channel, String localAppSecret, String localVerifyToken) {
+        this.channel = channel;
+        this.name = channel.wireName();
         this.localAppSecret = localAppSecret;
         this.localVerifyToken = localVerifyToken;
     }
@@ -28,6 +33,11 @@ public abstract class MetaChannelDescriptor implements ChannelDescriptor {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return List.of(channel);
     }
 
     private String prefix() {

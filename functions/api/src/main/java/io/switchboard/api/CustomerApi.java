@@ -38,8 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -281,7 +280,7 @@ class CustomerApi {
         if (command.text() == null) {
             return;
         }
-        Map<Channel, Integer> limits = new EnumMap<>(Channel.class);
+        Map<Channel, Integer> limits = new HashMap<>();
         senders.stream().forEach(sender -> sender.channels().forEach(channel -> limits.put(channel, sender.maxTextLength(channel))));
         int characters = command.text().codePointCount(0, command.text().length());
         if (limits.values().stream().allMatch(limit -> characters <= limit)) {
@@ -411,7 +410,7 @@ class CustomerApi {
             return Channel.fromWire(name.strip().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
             throw ApiProblem.badRequest("channel is one of " + String.join(", ",
-                    Arrays.stream(Channel.values()).map(Channel::wireName).toList()));
+                    Channel.values().stream().map(Channel::wireName).toList()));
         }
     }
 

@@ -3,12 +3,14 @@ package io.switchboard.email;
 import io.switchboard.core.channel.ChannelDescriptor;
 import io.switchboard.core.channel.SampleRequest;
 import io.switchboard.core.http.UrlEncodedForm;
+import io.switchboard.core.model.Channel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -23,6 +25,11 @@ public final class EmailDescriptor implements ChannelDescriptor {
     @Override
     public String name() {
         return "email";
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return List.of(Channel.EMAIL);
     }
 
     @Override

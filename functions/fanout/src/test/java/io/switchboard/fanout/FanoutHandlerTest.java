@@ -99,10 +99,11 @@ class FanoutHandlerTest {
 
     @Test
     void unreadableRecord_isSkipped_andDoesNotBlockTheRest() {
-        // given a record whose image cannot become an event (an unknown channel), between two good ones
+        // given a record whose image cannot become an event (a channel that is no wire name: a well-formed one is a
+        // channel of a module this function does not carry, announced as stored), between two good ones
         var publisher = new ScriptedPublisher(Integer.MAX_VALUE);
         var poison = entryRecord("2", "wamid.X", false);
-        poison.getDynamodb().getNewImage().put(LogItems.CHANNEL, new AttributeValue().withS("carrier-pigeon"));
+        poison.getDynamodb().getNewImage().put(LogItems.CHANNEL, new AttributeValue().withS("Carrier Pigeon"));
         var event = batch(customerRecord("1"), poison, entryRecord("3", "wamid.B", false));
 
         // when the fan-out handles it

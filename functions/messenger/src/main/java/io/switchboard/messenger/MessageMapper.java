@@ -26,6 +26,13 @@ import java.util.Map;
  */
 final class MessageMapper {
 
+    /**
+     * What the metadata of a reply this system sent starts with ({@code MessengerSender.REPLY_METADATA_PREFIX} of the
+     * send module, which writes it): Messenger echoes a sent message's metadata back.
+     * https://developers.facebook.com/docs/messenger-platform/reference/send-api/
+     */
+    static final String REPLY_METADATA_PREFIX = "switchboard-reply:";
+
     private MessageMapper() {
     }
 
@@ -46,7 +53,7 @@ final class MessageMapper {
             return;
         }
 
-        if (event.echo() && String.valueOf(text(message, "metadata")).startsWith(MessengerSender.REPLY_METADATA_PREFIX)) {
+        if (event.echo() && String.valueOf(text(message, "metadata")).startsWith(REPLY_METADATA_PREFIX)) {
             // The echo of a reply this system sent: the outbound function records that reply itself (with its
             // command id), so the echo, which may come back before the send call returns, adds nothing.
             return;

@@ -1,5 +1,6 @@
 package io.switchboard.messenger;
 
+import io.switchboard.core.model.Channel;
 import io.switchboard.meta.MetaChannelDescriptor;
 
 /** The Messenger and Instagram channels, described for the local cloud (one function serves both). */
@@ -11,14 +12,14 @@ public final class MessengerDescriptors {
     /** Messenger: a page's messages. */
     public static final class Messenger extends MetaChannelDescriptor {
         public Messenger() {
-            super("messenger", "local-messenger-secret", "local-messenger-token");
+            super(Channel.MESSENGER, "local-messenger-secret", "local-messenger-token");
         }
     }
 
     /** Instagram: a professional account's direct messages, through its own app secret. */
     public static final class Instagram extends MetaChannelDescriptor {
         public Instagram() {
-            super("instagram", "local-instagram-secret", "local-instagram-token");
+            super(Channel.INSTAGRAM, "local-instagram-secret", "local-instagram-token");
         }
     }
 }

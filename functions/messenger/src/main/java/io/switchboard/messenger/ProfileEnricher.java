@@ -7,6 +7,7 @@ import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.ingest.InteractionRecorder;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Identity;
+import io.switchboard.meta.AccessTokens;
 import io.switchboard.meta.GraphApiClient;
 import io.switchboard.meta.MetaIdentities;
 import jakarta.inject.Singleton;
@@ -124,7 +125,7 @@ public class ProfileEnricher {
             }
             MetaIdentities.ScopedId id = MetaIdentities.scopedId(identity);
             // the setting may hold one token per Page ({"<page id>": "<token>"}), as replies read it
-            Optional<String> pageToken = MessengerSender.token(accessToken, id.accountId());
+            Optional<String> pageToken = AccessTokens.forAccount(accessToken, id.accountId());
             if (pageToken.isEmpty()) {
                 continue;
             }

@@ -2,6 +2,8 @@ package io.switchboard.telephony;
 
 import io.switchboard.core.channel.ChannelDescriptor;
 import io.switchboard.core.channel.SampleRequest;
+import io.switchboard.core.model.Channel;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,6 +16,12 @@ public final class TwilioDescriptor implements ChannelDescriptor {
     @Override
     public String name() {
         return "twilio";
+    }
+
+    /** Texts and calls: one Twilio number takes both. */
+    @Override
+    public List<Channel> channels() {
+        return List.of(Channel.SMS, Channel.VOICE);
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DeployableJarsTest {
 
     /** The outbound function's factory of the email sender (the one switch that makes it a bean). */
-    private static final String EMAIL_SENDING = "io/switchboard/outbound/EmailSending.class";
+    private static final String EMAIL_SENDING = "io/switchboard/email/SesEmailSender.class";
 
     private static final List<String> OTHER_HTTP_CLIENTS = List.of(
             "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache/",

@@ -107,7 +107,7 @@ public final class JarLinkProbe {
     }
 
     /** The outbound function's bean factory of the email sender: only a jar that sends email carries it. */
-    static final String EMAIL_SENDING = "io.switchboard.outbound.EmailSending";
+    static final String EMAIL_SENDING = "io.switchboard.email.SesEmailSender";
 
     private static boolean present(String className) {
         return JarLinkProbe.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;

@@ -1,5 +1,6 @@
 package io.switchboard.core.channel;
 
+import io.switchboard.core.model.Channel;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,10 @@ import java.util.function.Function;
 /**
  * What a channel module says about itself to the tools around the functions (the local cloud, its console and
  * samples), so that they name no channel: its name, the secrets its functions read with their local development
- * defaults, and how a sample webhook is signed the way the provider signs it. Each channel module registers its
- * descriptors in {@code META-INF/services/io.switchboard.core.channel.ChannelDescriptor}; nothing on a function's
- * hot path loads them. See docs/adding-a-channel.md.
+ * defaults, how a sample webhook is signed the way the provider signs it, and the {@link Channel}s it carries. Each
+ * channel module registers its descriptors in {@code META-INF/services/io.switchboard.core.channel.ChannelDescriptor};
+ * nothing on a function's hot path loads them ({@link Channel#fromWire} reads them only for a wire name that is
+ * neither built in nor defined yet). See docs/adding-a-channel.md.
  */
 public interface ChannelDescriptor {
 
@@ -34,6 +36,15 @@ public interface ChannelDescriptor {
      */
     default SampleRequest signSample(SampleRequest sample, String baseUrl, Function<String, String> settings) {
         return sample;
+    }
+
+    /**
+     * The channels (wire names) this channel's entries are stored and announced under: the built-in constants of
+     * {@link Channel}, or the module's own {@code Channel.define(...)} constants. Reading them loads the class that
+     * defines them, which is how {@link Channel#fromWire} knows a module's channel before anything else used it.
+     */
+    default List<Channel> channels() {
+        return List.of();
     }
 
     /** Every channel on the class path, by name. */

@@ -15,7 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +46,7 @@ public class ReplyEngine {
     private final CustomerDirectory directory;
     private final ConversationLog log;
     private final CommandLedger ledger;
-    private final Map<Channel, ReplySender> senders = new EnumMap<>(Channel.class);
+    private final Map<Channel, ReplySender> senders = new HashMap<>();
     private final Clock clock;
     private final Settings settings;
 

@@ -159,7 +159,7 @@ public record SendCommand(String id, String source, String customerId, Identity 
             }
             if (channel == null || channel.replyChannel() != channel) {
                 throw new CommandRejection("unknown_channel", "channel must be one of " + String.join(", ",
-                        java.util.Arrays.stream(Channel.values()).filter(c -> c.replyChannel() == c).map(Channel::wireName).toList()));
+                        Channel.values().stream().filter(c -> c.replyChannel() == c).map(Channel::wireName).toList()));
             }
         }
         String text = data.has("text") && !data.get("text").isNull() ? Text.clean(data.get("text").asText()) : null;

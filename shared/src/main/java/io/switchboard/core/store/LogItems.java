@@ -185,7 +185,7 @@ public final class LogItems {
         String status = string(item, STATUS);
         return new ConversationEntry(
                 string(item, ENTRY_ID),
-                Channel.fromWire(string(item, CHANNEL)),
+                Channel.fromStore(string(item, CHANNEL)),
                 string(item, SOURCE),
                 Direction.fromWire(string(item, DIRECTION)),
                 EntryKind.fromWire(string(item, KIND)),

@@ -247,16 +247,6 @@ class SesEmailSenderTest {
     }
 
     @Test
-    void theEmailWebhookFunctionsContext_hasNoSender() {
-        try (io.micronaut.context.ApplicationContext context = io.switchboard.core.config.Contexts.with(
-                Settings.of(Map.of(Settings.AWS_REGION, "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1")))
-                .build().start()) {
-            assertTrue(context.getBeansOfType(io.switchboard.core.outbound.ReplySender.class).stream()
-                    .noneMatch(SesEmailSender.class::isInstance));
-        }
-    }
-
-    @Test
     void givenAReplyThatQuotesNothing_thenItStillContinuesTheLatestMailThread() {
         assertTrue(sender().continuesLatestThread(Channel.EMAIL));
         assertFalse(sender().answers(Channel.EMAIL, Channel.SMS));

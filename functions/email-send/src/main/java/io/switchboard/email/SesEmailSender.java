@@ -12,6 +12,8 @@ import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
 import io.switchboard.core.outbound.SendResult;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -51,14 +53,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  *
  * <p>SES replaces the Message-ID of every message with its own ({@code <MessageId@email.amazonses.com>} in
  * us-east-1, {@code <MessageId@<region>.amazonses.com>} elsewhere), so the id stored for the reply is that one, in
- * the form the inbound parsers key messages by ({@link MessageIds}: without angle brackets); the customer's answer,
- * which references it, then joins the conversation.
+ * the form the inbound parsers key messages by (the email module's {@code MessageIds}: without angle brackets); the
+ * customer's answer, which references it, then joins the conversation.
  * https://docs.aws.amazon.com/ses/latest/dg/header-fields.html
  *
- * <p>The HTTP client is built on the first send; nothing is read or built when the sender is. Not a bean of this
- * module: the outbound function, the one that sends, makes it one, so the email webhook function's context (which
- * shares this module) has no sender.
+ * <p>The HTTP client is built on the first send; nothing is read or built when the sender is. A bean of the functions
+ * that carry this module (the outbound function); the email webhook function does not, so its context has no sender.
  */
+@Singleton
 public class SesEmailSender implements ReplySender {
 
     /** The From of replies when the address the customer wrote to is not known. */
@@ -71,6 +73,11 @@ public class SesEmailSender implements ReplySender {
     /** Optional setting: seconds a send may wait for SES's answer (default 10). */
     public static final String SEND_TIMEOUT_SECONDS = "SEND_TIMEOUT_SECONDS";
 
+    /**
+     * The longest reply text: what the email webhook function keeps of an email's text
+     * ({@code EmailInteractions.MAX_TEXT_CHARS}; this module's tests check they agree), so a reply's entry is whole.
+     */
+    static final int MAX_TEXT = 64 * 1024;
     /** The endpoint setting's service name, as the SDK names SES v2 ({@code AWS_ENDPOINT_URL_SESV2}). */
     static final String ENDPOINT_SERVICE = "SESV2";
     /** https://docs.aws.amazon.com/general/latest/gr/ses.html: email.REGION.amazonaws.com. */
@@ -103,6 +110,8 @@ public class SesEmailSender implements ReplySender {
     private final SdkHttpClient http;
     private volatile SignedJsonRequest ses;
 
+    /** The bean's constructor: the function's own HTTP client. */
+    @Inject
     public SesEmailSender(Settings settings) {
         this(settings, null);
     }
@@ -121,16 +130,16 @@ public class SesEmailSender implements ReplySender {
         return Set.of(Channel.EMAIL);
     }
 
-    /** The longest text the inbound side keeps ({@link EmailInteractions#MAX_TEXT_CHARS}): the entry stays whole. */
     /** An email reply continues the customer's latest thread (In-Reply-To, References, "Re:"). */
     @Override
     public boolean continuesLatestThread(Channel channel) {
         return true;
     }
 
+    /** The longest text the inbound side keeps ({@link #MAX_TEXT}): the entry stays whole. */
     @Override
     public int maxTextLength(Channel channel) {
-        return EmailInteractions.MAX_TEXT_CHARS;
+        return MAX_TEXT;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.switchboard.messenger;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.config.Secrets;
 import io.switchboard.core.config.Settings;
-import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
@@ -14,11 +13,11 @@ import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.ReplySender;
 import io.switchboard.core.outbound.SendResult;
 import io.switchboard.core.outbound.WindowVerdict;
+import io.switchboard.meta.AccessTokens;
 import io.switchboard.meta.GraphApiClient;
 import io.switchboard.meta.GraphSend;
 import io.switchboard.meta.MetaIdentities;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -42,9 +41,10 @@ public class MessengerSender implements ReplySender {
 
     /**
      * The Page access token of Messenger replies (a secret): a token, or a JSON object of page id to token when the
-     * deployment serves several Pages. The same name the profile lookups read.
+     * deployment serves several Pages. The same name the webhook function's profile lookups read
+     * ({@code MessengerWebhookHandler.PAGE_ACCESS_TOKEN}; this module's tests check they agree).
      */
-    public static final String PAGE_ACCESS_TOKEN = MessengerWebhookHandler.PAGE_ACCESS_TOKEN;
+    public static final String PAGE_ACCESS_TOKEN = "MESSENGER_PAGE_ACCESS_TOKEN";
     /** The access token of Instagram replies (a secret): a token, or a JSON object of account id to token. */
     public static final String INSTAGRAM_ACCESS_TOKEN = "INSTAGRAM_ACCESS_TOKEN";
     /** Optional: {@code true} lets human agents answer with the HUMAN_AGENT tag up to 7 days after the last message. */
@@ -81,23 +81,24 @@ public class MessengerSender implements ReplySender {
 
     /**
      * The customer's id scoped to the Page (or IG account) they last wrote to, from the source of their latest entry
-     * on the channel ({@code /messenger/<pageId>}); without one, their first identity on the channel. Ids are scoped
-     * to one Page: a PSID of another Page reaches nobody.
+     * on the channel ({@code /messenger/<pageId>}, {@code /instagram/<accountId>}, as the webhook function writes
+     * it); without one, their first identity on the channel. Ids are scoped to one Page: a PSID of another Page
+     * reaches nobody.
      */
     @Override
     public Optional<ReplyRoute> route(Channel channel, Customer customer, ConversationEntry latestInbound) {
-        Platform platform = channel == Channel.INSTAGRAM ? Platform.INSTAGRAM : Platform.MESSENGER;
+        String identityType = channel == Channel.INSTAGRAM ? MetaIdentities.INSTAGRAM : MetaIdentities.MESSENGER;
         List<MetaIdentities.ScopedId> ids = customer.identities().stream().map(Identity::new)
-                .filter(identity -> Platform.forIdentity(identity) == platform)
+                .filter(identity -> identityType.equals(identity.type()))
                 .map(MetaIdentities::scopedId).toList();
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        String lastAccount = latestInbound == null ? null
-                : accountOf(latestInbound.source(), platform.source(""));
+        String sourcePrefix = "/" + channel.wireName() + "/";
+        String lastAccount = latestInbound == null ? null : accountOf(latestInbound.source(), sourcePrefix);
         MetaIdentities.ScopedId id = ids.stream().filter(scoped -> scoped.accountId().equals(lastAccount))
                 .findFirst().orElse(ids.get(0));
-        return Optional.of(new ReplyRoute(platform.source(id.accountId()), id.accountId(), id.userId()));
+        return Optional.of(new ReplyRoute(sourcePrefix + id.accountId(), id.accountId(), id.userId()));
     }
 
     /**
@@ -129,7 +130,7 @@ public class MessengerSender implements ReplySender {
             return new SendResult.Refused("unsupported_content", unsupported.getMessage());
         }
         String secretName = message.channel() == Channel.INSTAGRAM ? INSTAGRAM_ACCESS_TOKEN : PAGE_ACCESS_TOKEN;
-        Optional<String> token = token(secrets.require(secretName), message.route().account());
+        Optional<String> token = AccessTokens.forAccount(secrets.require(secretName), message.route().account());
         if (token.isEmpty()) {
             return new SendResult.Refused("not_configured", secretName + " holds no token for account "
                     + message.route().account());
@@ -140,7 +141,8 @@ public class MessengerSender implements ReplySender {
 
     /**
      * What a reply's {@code message.metadata} starts with: Messenger delivers the metadata back in the message echo,
-     * which tells the echo of our own reply from a message the page sent some other way.
+     * which tells the echo of our own reply from a message the page sent some other way (the webhook function's
+     * {@code MessageMapper.REPLY_METADATA_PREFIX}; this module's tests check they agree).
      * https://developers.facebook.com/docs/messenger-platform/reference/send-api/
      */
     static final String REPLY_METADATA_PREFIX = "switchboard-reply:";
@@ -190,22 +192,6 @@ public class MessengerSender implements ReplySender {
             }
         }
         return "file";
-    }
-
-    /** A plain token, or the token of this account in a JSON object of account id to token. */
-    static Optional<String> token(String configured, String accountId) {
-        String value = configured.trim();
-        if (!value.startsWith("{")) {
-            return Optional.of(value);
-        }
-        try {
-            JsonNode tokens = Json.MAPPER.readTree(value);
-            JsonNode token = tokens.get(accountId);
-            return token == null || !token.isTextual() || token.asText().isBlank()
-                    ? Optional.empty() : Optional.of(token.asText());
-        } catch (IOException notJson) {
-            return Optional.empty();
-        }
     }
 
     /** The account id of a source of this platform ({@code /messenger/<pageId>}), or null. */

@@ -50,6 +50,24 @@ public class TwilioSmsSender implements ReplySender {
     public static final String DEFAULT_API_BASE_URL = "https://api.twilio.com";
     /** Optional setting: seconds a send may wait for Twilio's answer (default 10). */
     public static final String SEND_TIMEOUT_SECONDS = "SEND_TIMEOUT_SECONDS";
+    /**
+     * The account's auth token (a secret): the password of the Messages API's basic auth, and the key the webhook
+     * function checks X-Twilio-Signature with ({@code TwilioVerifier.AUTH_TOKEN}: one secret, one name).
+     */
+    public static final String AUTH_TOKEN = "TWILIO_AUTH_TOKEN";
+    /**
+     * Optional: the base URL Twilio calls this deployment at ({@code TwilioVerifier.PUBLIC_BASE_URL}), the base of
+     * a reply's StatusCallback.
+     */
+    public static final String PUBLIC_BASE_URL = "TWILIO_PUBLIC_BASE_URL";
+    /** The webhook function's SMS status route (template.yaml; {@code TwilioChannel.SMS_STATUS}). */
+    static final String SMS_STATUS_PATH = "/webhooks/twilio/sms/status";
+    /**
+     * Twilio's prefix of a WhatsApp address in From and To, in any letter case (as {@code TelephonyIdentity} reads
+     * it): a WhatsApp number the customer wrote to does not send SMS.
+     * https://www.twilio.com/docs/whatsapp/api#using-phone-numbers-with-whatsapp
+     */
+    static final String WHATSAPP_PREFIX = "whatsapp:";
 
     /** Longest Body. https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource */
     static final int MAX_BODY = 1600;
@@ -108,7 +126,7 @@ public class TwilioSmsSender implements ReplySender {
         String source = null;
         if (latestInbound != null) {
             Object to = latestInbound.details().get("to");
-            if (to instanceof String number && !number.isBlank() && !TelephonyIdentity.isWhatsApp(number)) {
+            if (to instanceof String number && !number.isBlank() && !isWhatsApp(number)) {
                 from = number.trim();
             }
             if (latestInbound.source().startsWith(TWILIO_SOURCE)) {
@@ -131,7 +149,7 @@ public class TwilioSmsSender implements ReplySender {
             return new SendResult.Refused("unsupported_content", "Twilio sends at most 10 media files per message");
         }
         String accountSid = secrets.require(ACCOUNT_SID);
-        String authToken = secrets.require(TwilioVerifier.AUTH_TOKEN);
+        String authToken = secrets.require(AUTH_TOKEN);
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(apiBase() + "/2010-04-01/Accounts/"
@@ -212,12 +230,17 @@ public class TwilioSmsSender implements ReplySender {
     }
 
     /**
-     * This deployment's SMS status route on its public URL ({@link TwilioVerifier#PUBLIC_BASE_URL}); null when that
-     * is not configured (the reply is then sent without delivery statuses).
+     * This deployment's SMS status route on its public URL ({@link #PUBLIC_BASE_URL}, without a trailing '/'); null
+     * when that is not configured (the reply is then sent without delivery statuses).
      */
     private String statusCallback() {
-        return TwilioVerifier.configuredPublicBaseUrl(settings).map(base -> base + TwilioChannel.SMS_STATUS)
-                .orElse(null);
+        return settings.get(PUBLIC_BASE_URL).map(String::trim).filter(value -> !value.isEmpty())
+                .map(base -> base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                .map(base -> base + SMS_STATUS_PATH).orElse(null);
+    }
+
+    private static boolean isWhatsApp(String address) {
+        return address.regionMatches(true, 0, WHATSAPP_PREFIX, 0, WHATSAPP_PREFIX.length());
     }
 
     private String apiBase() {
