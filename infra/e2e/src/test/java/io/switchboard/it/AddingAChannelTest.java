@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.store.LogItems;
-import io.switchboard.it.gateway.GatewaySmsChannel;
+import io.switchboard.it.webchat.WebChat;
+import io.switchboard.local.standin.SentRequest;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.local.TemplateModel;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,22 +27,25 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Adding a channel as docs/adding-a-channel.md describes changes nothing in the core: a test-only channel (an SMS
- * gateway with a signed JSON webhook, {@link GatewaySmsChannel}) is one channel class, one two-constructor handler
- * and its lines in the template, and runs through the same pipeline on the embedded cloud as the real ones.
+ * Adding a channel as docs/adding-a-channel.md describes changes nothing in the core, the local cloud or the outbound
+ * function: a test-only channel with a wire name of its own (a web chat: a signed JSON webhook, a reply API; see
+ * {@link WebChat}) is a channel class, a two-constructor handler, a sender, a stand-in and a descriptor in this test
+ * source set, plus its lines in the template (and its wire name in the contract's schemas). It receives, it is
+ * among the console's samples, and a reply to its customer goes out through the outbound function to its stand-in.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AddingAChannelTest {
 
-    private static final String SECRET = "test-gateway-secret";
-    private static final String PATH = "/webhooks/sms-gateway";
+    private static final String SECRET = "test-webchat-secret";
+    private static final String API_TOKEN = "test-api-token";
+    private static final String PATH = "/webhooks/webchat";
 
     /** The test channel's lines in the template, as a new channel adds its own to template.yaml. */
     private static final String FUNCTION = """
-              SmsGatewayFunction:
+              WebChatFunction:
                 Type: AWS::Serverless::Function
                 Properties:
-                  Handler: io.switchboard.it.gateway.GatewaySmsWebhookHandler::handleRequest
+                  Handler: io.switchboard.it.webchat.WebChatWebhookHandler::handleRequest
                   Policies:
                     - Version: "2012-10-17"
                       Statement:
@@ -61,7 +66,7 @@ class AddingAChannelTest {
                       Type: HttpApi
                       Properties:
                         ApiId: !Ref HttpApi
-                        Path: /webhooks/sms-gateway
+                        Path: /webhooks/webchat
                         Method: POST
 
             """;
@@ -75,7 +80,8 @@ class AddingAChannelTest {
         int outputs = template.indexOf("\nOutputs:");
         Path withChannel = dir.resolve("template.yaml");
         Files.writeString(withChannel, template.substring(0, outputs + 1) + FUNCTION + template.substring(outputs + 1));
-        cloud = PipelineCloud.start(new LocalCloud.Options().template(withChannel), Map.of(GatewaySmsChannel.SECRET, SECRET));
+        cloud = PipelineCloud.start(new LocalCloud.Options().template(withChannel),
+                Map.of(WebChat.SIGNING_SECRET, SECRET, "SWITCHBOARD_API_TOKEN", API_TOKEN));
     }
 
     @AfterAll
@@ -86,44 +92,75 @@ class AddingAChannelTest {
     }
 
     @Test
-    void givenTheTestChannel_whenASignedMessageArrives_thenItIsStoredAnnouncedAndMeetsWhatsAppFromTheSameNumber() {
-        // given a WhatsApp customer
-        String waId = "14155556" + (100 + System.nanoTime() % 800);
-        Instant at = Instant.now().minusSeconds(60);
-        assertEquals(200, cloud.postWhatsApp(WhatsAppWebhooks.text(waId, "Grace", "wamid.gw-" + waId, at, "hi")).statusCode());
-        String customerId = cloud.customerIdOf("phone:+" + waId).orElseThrow();
+    void givenTheTestChannel_whenASignedMessageArrives_thenItIsStoredOnItsOwnWireNameAndAnnounced() {
+        String visitor = "v-" + UUID.randomUUID();
+        String body = message("wc-" + visitor, visitor, "Where is my order?", Instant.now().minusSeconds(30));
 
-        // when the gateway delivers an SMS from the same number
-        String body = "{\"messageId\":\"gw-" + waId + "\",\"from\":\"+" + waId + "\",\"to\":\"+14155550199\","
-                + "\"text\":\"Also by SMS\",\"receivedAt\":\"" + at.plusSeconds(30) + "\"}";
         HttpResponse<String> response = post(body, sign(body));
 
-        // then it is stored on the same customer, as an SMS, and announced like any other channel's message
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals(List.of("whatsapp", "sms"), cloud.entries(customerId).stream()
-                .map(entry -> entry.get(LogItems.CHANNEL).s()).toList());
-        List<JsonNode> events = cloud.awaitEvents(customerId, found -> types(found).stream()
-                .filter("switchboard.message.received"::equals).count() >= 2);
-        JsonNode sms = events.get(events.size() - 1);
-        assertEquals("/gateway/14155550199", sms.path("source").asText());
-        assertEquals("Also by SMS", sms.path("data").path("entry").path("text").asText());
+        String customerId = cloud.customerIdOf("external:webchat:" + visitor).orElseThrow();
+        assertEquals(List.of("webchat"), cloud.entries(customerId).stream().map(entry -> entry.get(LogItems.CHANNEL).s()).toList());
+        JsonNode received = cloud.awaitEvents(customerId, found -> types(found).contains("switchboard.message.received"))
+                .stream().filter(event -> event.path("type").asText().equals("switchboard.message.received")).findFirst().orElseThrow();
+        assertEquals("webchat", received.at("/data/entry/channel").asText());
+        assertEquals("/webchat/acme-shop", received.path("source").asText());
+        assertEquals("Where is my order?", received.at("/data/entry/text").asText());
+        EventSchema.assertValid(received);
 
         // and the same delivery again stores nothing new
         assertEquals(200, post(body, sign(body)).statusCode());
-        assertEquals(2, cloud.entries(customerId).size());
+        assertEquals(1, cloud.entries(customerId).size());
+    }
+
+    @Test
+    void givenACustomerOfTheTestChannel_whenTheApiSendsAReply_thenTheOutboundFunctionSendsItThroughTheChannelsStandIn() {
+        String visitor = "v-" + UUID.randomUUID();
+        String body = message("wc-" + visitor, visitor, "Can someone help?", Instant.now().minusSeconds(30));
+        assertEquals(200, post(body, sign(body)).statusCode());
+        String customerId = cloud.customerIdOf("external:webchat:" + visitor).orElseThrow();
+
+        HttpResponse<String> accepted = cloud.post("/v1/customers/" + customerId + "/messages", "application/json",
+                "{\"channel\":\"webchat\",\"text\":\"Yes, happy to help.\"}", Map.of("Authorization", "Bearer " + API_TOKEN));
+
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        JsonNode sent = cloud.awaitEvents(customerId, found -> types(found).contains("switchboard.message.sent")).stream()
+                .filter(event -> event.path("type").asText().equals("switchboard.message.sent")).findFirst().orElseThrow();
+        assertEquals("webchat", sent.at("/data/entry/channel").asText());
+        assertEquals("Yes, happy to help.", sent.at("/data/entry/text").asText());
+        EventSchema.assertValid(sent);
+        List<SentRequest> requests = cloud.local().standIns().standIn("webchat").requests();
+        List<SentRequest> toVisitor = requests.stream().filter(request -> request.body().contains(visitor)).toList();
+        assertEquals(1, toVisitor.size());
+        assertEquals("/v1/sites/acme-shop/messages", toVisitor.get(0).path());
+        assertEquals(sent.at("/data/entry/providerMessageId").asText(), toVisitor.get(0).providerMessageId());
+    }
+
+    @Test
+    void givenTheTestChannelsSample_thenTheConsoleOffersIt_andSendsItSignedWithThisDeploymentsSecret() {
+        HttpResponse<String> state = cloud.get("/console/state", Map.of("Authorization", "Bearer " + API_TOKEN));
+        assertEquals(200, state.statusCode(), state.body());
+        assertTrue(state.body().contains("\"webchat-text-message\""), state.body());
+
+        HttpResponse<String> sentSample = cloud.post("/console/samples/webchat-text-message", "application/json", "",
+                Map.of("Authorization", "Bearer " + API_TOKEN));
+
+        assertEquals(200, sentSample.statusCode(), sentSample.body());
+        assertTrue(sentSample.body().contains("\"status\":200"), sentSample.body());
+        assertTrue(cloud.customerIdOf("external:webchat:v-7f3a").isPresent());
     }
 
     @Test
     void givenTheTestChannel_whenForgedMalformedOrOversized_thenTheCoreRefusesIt_andNothingIsStored() {
         long before = cloud.storedItems();
-        String body = "{\"messageId\":\"gw-forged\",\"from\":\"+14155550111\",\"to\":\"+14155550199\",\"text\":\"x\"}";
+        String body = message("wc-forged", "v-forged", "x", Instant.now());
         assertEquals(401, post(body, sign(body + " ")).statusCode());
         assertEquals(401, post(body, null).statusCode());
-        String notJson = "{\"messageId\":";
+        String notJson = "{\"id\":";
         assertEquals(400, post(notJson, sign(notJson)).statusCode());
-        String noSender = "{\"messageId\":\"gw-no-sender\",\"to\":\"+14155550199\"}";
-        assertEquals(400, post(noSender, sign(noSender)).statusCode());
-        String huge = "{\"messageId\":\"gw-huge\",\"text\":\"" + "x".repeat(1024 * 1024) + "\"}";
+        String noVisitor = "{\"id\":\"wc-no-visitor\",\"site\":\"acme-shop\",\"text\":\"x\"}";
+        assertEquals(400, post(noVisitor, sign(noVisitor)).statusCode());
+        String huge = "{\"id\":\"wc-huge\",\"text\":\"" + "x".repeat(1024 * 1024) + "\"}";
         assertEquals(413, post(huge, sign(huge)).statusCode());
         assertEquals(405, cloud.get(PATH).statusCode()); // no GET route: the gateway names the methods it has
         assertEquals(before, cloud.storedItems());
@@ -157,7 +194,12 @@ class AddingAChannelTest {
 
     private HttpResponse<String> post(String body, String signature) {
         return cloud.post(PATH, "application/json", body,
-                signature == null ? Map.of() : Map.of("X-Gateway-Signature", signature));
+                signature == null ? Map.of() : Map.of("X-Webchat-Signature", signature));
+    }
+
+    private static String message(String id, String visitor, String text, Instant at) {
+        return "{\"id\":\"" + id + "\",\"site\":\"acme-shop\",\"sentAt\":\"" + at + "\",\"visitor\":{\"id\":\""
+                + visitor + "\",\"name\":\"Ann\"},\"text\":\"" + text + "\"}";
     }
 
     private static String sign(String body) {

@@ -130,7 +130,13 @@ final class PipelineCloud implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + pathAndQuery)).GET().build());
+        return get(pathAndQuery, Map.of());
+    }
+
+    HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.baseUrl() + pathAndQuery)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {

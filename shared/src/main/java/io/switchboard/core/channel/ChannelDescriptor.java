@@ -47,6 +47,16 @@ public interface ChannelDescriptor {
         return List.of();
     }
 
+    /**
+     * Sample webhooks of this channel that are not in the repository's {@code events/} folder (a channel defined
+     * outside it, in a test source set say): API Gateway payload 2.0 events as class-path resources named
+     * {@code <channel>-<case>.json}. The console offers them as "send a sample" buttons beside those of
+     * {@code events/}, signed by {@link #signSample}.
+     */
+    default List<java.net.URL> samples() {
+        return List.of();
+    }
+
     /** Every channel on the class path, by name. */
     static List<ChannelDescriptor> all() {
         return ServiceLoader.load(ChannelDescriptor.class).stream().map(ServiceLoader.Provider::get)

@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.channel.ChannelDescriptor;
 import io.switchboard.core.channel.SampleRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -32,39 +35,53 @@ public final class SampleWebhooks {
     public record Request(String name, String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
     }
 
-    /** One webhook sample of events/: its file name without .json, its route and the channel it belongs to. */
-    public record Sample(String name, String method, String path, String channel, Path file) {
+    /**
+     * One webhook sample, of events/ or of a channel's descriptor: its file name without .json, its route, the channel
+     * it belongs to and where its event is read from.
+     */
+    public record Sample(String name, String method, String path, String channel, URL source) {
     }
 
     private SampleWebhooks() {
     }
 
-    /** The webhook samples in this folder (POST deliveries and GET handshakes), in name order. */
+    /**
+     * The webhook samples (POST deliveries and GET handshakes) of this folder and of the channels' descriptors
+     * ({@link ChannelDescriptor#samples()}), in name order; a folder's sample wins over a descriptor's of that name.
+     */
     public static List<Sample> list(Path eventsDir) {
-        if (eventsDir == null || !Files.isDirectory(eventsDir)) {
-            return List.of();
-        }
-        List<Sample> samples = new ArrayList<>();
-        try (Stream<Path> files = Files.list(eventsDir)) {
-            for (Path file : files.sorted().toList()) {
-                String fileName = file.getFileName().toString();
-                if (!fileName.endsWith(".json") || fileName.endsWith(".body.json")) {
-                    continue;
+        Map<String, Sample> samples = new TreeMap<>();
+        if (eventsDir != null && Files.isDirectory(eventsDir)) {
+            try (Stream<Path> files = Files.list(eventsDir)) {
+                for (Path file : files.sorted().toList()) {
+                    sample(file.getFileName().toString(), file.toUri().toURL()).ifPresent(found -> samples.put(found.name(), found));
                 }
-                JsonNode event = read(file);
-                String routeKey = event.path("routeKey").asText("");
-                String path = event.path("rawPath").asText("");
-                String method = routeKey.contains(" ") ? routeKey.substring(0, routeKey.indexOf(' ')) : "";
-                if (!path.startsWith("/webhooks/") || !(method.equals("POST") || method.equals("GET"))) {
-                    continue;
-                }
-                samples.add(new Sample(fileName.substring(0, fileName.length() - ".json".length()), method, path,
-                        channelOf(path), file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return samples;
+        for (ChannelDescriptor channel : ChannelDescriptor.all()) {
+            for (URL resource : channel.samples()) {
+                String path = resource.getPath();
+                sample(path.substring(path.lastIndexOf('/') + 1), resource).ifPresent(found -> samples.putIfAbsent(found.name(), found));
+            }
+        }
+        return List.copyOf(samples.values());
+    }
+
+    private static Optional<Sample> sample(String fileName, URL source) {
+        if (!fileName.endsWith(".json") || fileName.endsWith(".body.json")) {
+            return Optional.empty();
+        }
+        JsonNode event = read(source);
+        String routeKey = event.path("routeKey").asText("");
+        String path = event.path("rawPath").asText("");
+        String method = routeKey.contains(" ") ? routeKey.substring(0, routeKey.indexOf(' ')) : "";
+        if (!path.startsWith("/webhooks/") || !(method.equals("POST") || method.equals("GET"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Sample(fileName.substring(0, fileName.length() - ".json".length()), method, path,
+                channelOf(path), source));
     }
 
     /** The channel's name (its descriptor's): the first segment after /webhooks/. */
@@ -81,7 +98,7 @@ public final class SampleWebhooks {
      * @param settings the serving function's settings (its secrets, a public base URL)
      */
     public static Request prepare(Sample sample, String baseUrl, Function<String, String> settings) {
-        JsonNode event = read(sample.file());
+        JsonNode event = read(sample.source());
         byte[] body = body(event);
         String query = event.path("rawQueryString").asText("");
         String pathAndQuery = sample.path() + (query.isEmpty() ? "" : "?" + query);
@@ -103,11 +120,11 @@ public final class SampleWebhooks {
                 : body.getBytes(StandardCharsets.UTF_8);
     }
 
-    static JsonNode read(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
+    static JsonNode read(URL source) {
+        try (InputStream in = source.openStream()) {
+            return JSON.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the sample " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the sample " + source + ": " + e.getMessage(), e);
         }
     }
 }
