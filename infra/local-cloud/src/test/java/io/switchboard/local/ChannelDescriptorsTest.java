@@ -15,7 +15,7 @@ class ChannelDescriptorsTest {
 
     @Test
     void givenTheChannelModulesAndATestChannel_whenDiscovered_thenEachIsFoundByName() {
-        assertEquals(List.of("email", "instagram", "messenger", "sms-gateway", "twilio", "whatsapp"),
+        assertEquals(List.of("email", "instagram", "messenger", "pigeon", "twilio", "whatsapp"),
                 ChannelDescriptor.all().stream().map(ChannelDescriptor::name).toList());
     }
 
@@ -24,9 +24,16 @@ class ChannelDescriptorsTest {
         for (ChannelDescriptor channel : ChannelDescriptor.all()) {
             channel.localSecrets().forEach((name, value) -> assertEquals(value, Main.DEVELOPMENT_DEFAULTS.get(name), name));
         }
-        assertEquals("local-sms-gateway-secret", Main.DEVELOPMENT_DEFAULTS.get("SMS_GATEWAY_SECRET"));
+        assertEquals("local-pigeon-signing-key", Main.DEVELOPMENT_DEFAULTS.get("PIGEON_SIGNING_KEY"));
         assertEquals("local-app-secret", Main.DEVELOPMENT_DEFAULTS.get("WHATSAPP_APP_SECRET"));
         assertEquals("local-api-token", Main.DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN"));
+    }
+
+    @Test
+    void givenTheDescriptors_whenTheirStandInsAreDiscovered_thenEachProviderHasOneInDescriptorOrder() {
+        assertEquals(List.of("ses", "messenger", "pigeon", "twilio", "whatsapp"),
+                io.switchboard.local.standin.ProviderStandIns.discovered().stream()
+                        .map(io.switchboard.core.channel.ProviderStandIn::name).toList());
     }
 
     @Test
