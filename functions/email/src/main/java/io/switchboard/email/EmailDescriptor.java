@@ -1,6 +1,7 @@
 package io.switchboard.email;
 
 import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.ProviderStandIn;
 import io.switchboard.core.channel.SampleRequest;
 import io.switchboard.core.http.UrlEncodedForm;
 import io.switchboard.core.model.Channel;
@@ -12,11 +13,13 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The email channel (Postmark, SendGrid and raw MIME behind basic auth; Mailgun's signed form), described for the
- * local cloud: its credentials' development values, and samples signed as each provider authenticates.
+ * local cloud: its credentials' development values, samples signed as each provider authenticates, and the stand-in
+ * for the replies' SES v2 SendEmail.
  */
 public final class EmailDescriptor implements ChannelDescriptor {
 
@@ -52,6 +55,11 @@ public final class EmailDescriptor implements ChannelDescriptor {
                     ChannelDescriptor.require(settings, "MAILGUN_SIGNING_KEY"), Instant.now()));
         }
         return signed;
+    }
+
+    @Override
+    public Optional<ProviderStandIn> standIn() {
+        return Optional.of(new SesStandIn());
     }
 
     /**

@@ -1,14 +1,19 @@
 package io.switchboard.telephony;
 
 import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.ProviderStandIn;
 import io.switchboard.core.channel.SampleRequest;
 import io.switchboard.core.model.Channel;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
-/** The Twilio channels (voice and SMS), described for the local cloud: the auth token, and samples signed as Twilio signs. */
+/**
+ * The Twilio channels (voice and SMS), described for the local cloud: the auth token, samples signed as Twilio signs,
+ * and the Messages API's stand-in.
+ */
 public final class TwilioDescriptor implements ChannelDescriptor {
 
     private static final String HEADER = TwilioSignature.HEADER.toLowerCase(Locale.ROOT);
@@ -42,5 +47,10 @@ public final class TwilioDescriptor implements ChannelDescriptor {
         String url = (base == null || base.isBlank() ? baseUrl : base) + sample.pathAndQuery();
         return sample.withHeader(HEADER, TwilioSignature.sign(url, TwilioForm.parse(sample.body()).params(),
                 ChannelDescriptor.require(settings, "TWILIO_AUTH_TOKEN")));
+    }
+
+    @Override
+    public Optional<ProviderStandIn> standIn() {
+        return Optional.of(new TwilioStandIn());
     }
 }

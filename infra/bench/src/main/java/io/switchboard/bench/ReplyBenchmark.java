@@ -57,7 +57,7 @@ public final class ReplyBenchmark {
                 .template(root.resolve("template.yaml")).singletons(List.of(counter))
                 .env(Map.of("WHATSAPP_APP_SECRET", SignedWebhooks.APP_SECRET)))) {
             ProviderStandIns standIns = cloud.standIns();
-            standIns.whatsapp().statusMode(ProviderStandIns.StatusMode.HELD);
+            standIns.standIn("whatsapp").statusMode(ProviderStandIns.StatusMode.HELD);
             LocalFunction whatsApp = cloud.function("WhatsAppFunction");
             LocalFunction outbound = cloud.function("OutboundFunction");
             List<String> customerIds = new ArrayList<>();
@@ -72,10 +72,10 @@ public final class ReplyBenchmark {
 
             long baseline = 0;
             for (int concurrency : concurrencies) {
-                int before = standIns.whatsapp().requests().size();
+                int before = standIns.standIn("whatsapp").requests().size();
                 counter.reset();
                 long nanos = run(outbound, customerIds, "c" + concurrency, commands, concurrency);
-                int sent = standIns.whatsapp().requests().size() - before;
+                int sent = standIns.standIn("whatsapp").requests().size() - before;
                 long perSecond = Math.round(commands / (nanos / 1e9));
                 if (baseline == 0) {
                     baseline = perSecond;

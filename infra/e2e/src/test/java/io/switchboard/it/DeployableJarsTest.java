@@ -281,8 +281,9 @@ class DeployableJarsTest {
                 }
                 if (entries.contains(EMAIL_SENDING)) {
                     assertTrue(output.lines().anyMatch(line -> line.matches("SES sent 0100\\p{XDigit}+-.+")), function + ": " + tail);
-                    assertEquals(1, cloud.standIns().ses().requests().size(), function);
-                    String sent = new String(cloud.standIns().ses().requests().get(0).mime(), java.nio.charset.StandardCharsets.UTF_8);
+                    assertEquals(1, cloud.standIns().standIn("ses").requests().size(), function);
+                    String sent = new String(io.switchboard.email.SesStandIn.rawMessage(cloud.standIns().standIn("ses").requests().get(0).json()),
+                            java.nio.charset.StandardCharsets.UTF_8);
                     assertTrue(sent.contains("In-Reply-To: <probe@example.com>") && sent.contains("Subject: =?UTF-8?"), sent);
                 }
                 List<String> emf = output.lines().filter(line -> line.startsWith("emf ")).toList();

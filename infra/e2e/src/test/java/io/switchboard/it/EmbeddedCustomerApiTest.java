@@ -194,7 +194,7 @@ class EmbeddedCustomerApiTest {
                         && key.equals(event.at("/data/entry/details/commandId").asText())));
         awaitEmptyCommandsQueue();
         cloud.drainQueue();
-        assertEquals(1, cloud.local().standIns().whatsapp().requests().stream()
+        assertEquals(1, cloud.local().standIns().standIn("whatsapp").requests().stream()
                 .filter(request -> request.body().contains("14155550140")).count());
         assertEquals(1, cloud.eventsFor(customerId).stream()
                 .filter(event -> "switchboard.message.sent".equals(event.path("type").asText())).count());
@@ -233,7 +233,7 @@ class EmbeddedCustomerApiTest {
                 key.equals(event.at("/data/entry/details/commandId").asText())));
         awaitEmptyCommandsQueue();
         cloud.drainQueue();
-        List<String> sentTexts = cloud.local().standIns().whatsapp().requests().stream()
+        List<String> sentTexts = cloud.local().standIns().standIn("whatsapp").requests().stream()
                 .map(request -> request.body())
                 .filter(request -> request.contains("14155550190") || request.contains("14155550191")).toList();
         assertEquals(1, sentTexts.size(), sentTexts.toString());
@@ -500,7 +500,7 @@ class EmbeddedCustomerApiTest {
                 Instant.now().minusSeconds(60), "Hello")).statusCode());
         String customerId = cloud.customerIdOf("phone:+14155550150").orElseThrow();
         long stored = cloud.storedItems();
-        int sends = cloud.local().standIns().whatsapp().requests().size();
+        int sends = cloud.local().standIns().standIn("whatsapp").requests().size();
 
         for (Map<String, String> credentials : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer wrong-token"),
                 Map.of("Authorization", "Basic " + TOKEN), Map.of("Authorization", "Bearer " + TOKEN + "-and-more"))) {
@@ -522,7 +522,7 @@ class EmbeddedCustomerApiTest {
         assertEquals(stored, cloud.storedItems());
         assertTrue(cloud.customerIdOf("email:una@example.com").isEmpty());
         assertEquals(0, commandsInQueue());
-        assertEquals(sends, cloud.local().standIns().whatsapp().requests().size());
+        assertEquals(sends, cloud.local().standIns().standIn("whatsapp").requests().size());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.json.Json;
+import io.switchboard.email.SesStandIn;
 import io.switchboard.local.LocalCloud;
 import io.switchboard.local.standin.ProviderStandIns;
 import io.switchboard.local.standin.SentRequest;
@@ -60,8 +61,8 @@ class EmbeddedRepliesTest {
 
     @BeforeEach
     void automaticStatuses() {
-        for (ProviderStandIns.Provider provider : ProviderStandIns.Provider.values()) {
-            standIns().standIn(provider).statusMode(ProviderStandIns.StatusMode.AUTOMATIC);
+        for (ProviderStandIns.StandIn standIn : standIns().all()) {
+            standIn.statusMode(ProviderStandIns.StatusMode.AUTOMATIC);
         }
     }
 
@@ -174,13 +175,13 @@ class EmbeddedRepliesTest {
         JsonNode inbound = whatsAppCustomer("14155550101", Instant.now().minusSeconds(60));
         String customerId = inbound.path("subject").asText();
         String inboundEntry = inbound.at("/data/entry/id").asText();
-        standIns().whatsapp().statusMode(ProviderStandIns.StatusMode.HELD);
+        standIns().standIn("whatsapp").statusMode(ProviderStandIns.StatusMode.HELD);
 
         sendCommand(command("cmd-wa-reply", customerId, null, "Your order ships today.",
                 "{\"replyToEntryId\":\"" + inboundEntry + "\"}"), customerId, "cmd-wa-reply");
         JsonNode sent = awaitSent(customerId, "cmd-wa-reply");
 
-        List<SentRequest> requests = requestsTo(standIns().whatsapp(), "14155550101");
+        List<SentRequest> requests = requestsTo(standIns().standIn("whatsapp"), "14155550101");
         assertEquals(1, requests.size());
         SentRequest request = requests.get(0);
         assertEquals("Bearer " + WHATSAPP_TOKEN, request.header("Authorization"));
@@ -196,7 +197,7 @@ class EmbeddedRepliesTest {
         assertEquals(inbound.at("/data/conversationId").asText(), sent.at("/data/conversationId").asText());
         assertEquals(customerId, sent.path("subject").asText());
 
-        standIns().whatsapp().release(request.providerMessageId());
+        standIns().standIn("whatsapp").release(request.providerMessageId());
         String entryId = entry.path("id").asText();
         cloud.awaitEvents(customerId, events -> statusesOf(customerId, entryId).contains("read"));
         assertEquals(List.of("sent", "delivered", "read"), statusesOf(customerId, entryId));
@@ -208,13 +209,13 @@ class EmbeddedRepliesTest {
     @Test
     void givenAReadStatusBeforeTheSendCallReturned_whenTheReplyIsRecorded_thenTheReadIsKept() {
         String customerId = whatsAppCustomer("14155550102", Instant.now().minusSeconds(60)).path("subject").asText();
-        standIns().whatsapp().statusMode(ProviderStandIns.StatusMode.BEFORE_ANSWER);
+        standIns().standIn("whatsapp").statusMode(ProviderStandIns.StatusMode.BEFORE_ANSWER);
 
         sendCommand(command("cmd-wa-early-read", customerId, "whatsapp", "Hello again", null), customerId, "cmd-wa-early-read");
 
         String entryId = awaitSent(customerId, "cmd-wa-early-read").at("/data/entry/id").asText();
         cloud.awaitEvents(customerId, events -> statusesOf(customerId, entryId).contains("read"));
-        assertEquals(1, requestsTo(standIns().whatsapp(), "14155550102").size());
+        assertEquals(1, requestsTo(standIns().standIn("whatsapp"), "14155550102").size());
         long outbound = cloud.entries(customerId).stream()
                 .filter(item -> "outbound".equals(item.get("direction").s())).count();
         assertEquals(1, outbound);
@@ -235,7 +236,7 @@ class EmbeddedRepliesTest {
         await("the commands queue to empty", () -> queueDepth("CommandsQueue") == 0);
         cloud.drainQueue();
 
-        assertEquals(1, requestsTo(standIns().whatsapp(), "14155550103").size());
+        assertEquals(1, requestsTo(standIns().standIn("whatsapp"), "14155550103").size());
         assertEquals(1, sentEntries(customerId));
         assertEquals(1, cloud.entries(customerId).stream().filter(item -> "outbound".equals(item.get("direction").s())).count());
     }
@@ -248,13 +249,13 @@ class EmbeddedRepliesTest {
         JsonNode failed = awaitSent(customerId, "cmd-wa-late-text");
 
         assertFailedWith(failed, "outside_customer_service_window");
-        assertTrue(requestsTo(standIns().whatsapp(), "14155550104").isEmpty());
+        assertTrue(requestsTo(standIns().standIn("whatsapp"), "14155550104").isEmpty());
 
         sendCommand(command("cmd-wa-late-template", customerId, "whatsapp", null,
                 "{\"template\":{\"name\":\"order_update\",\"language\":{\"code\":\"en_US\"}}}"), customerId, "cmd-wa-late-template");
         JsonNode template = awaitSent(customerId, "cmd-wa-late-template");
 
-        List<SentRequest> requests = requestsTo(standIns().whatsapp(), "14155550104");
+        List<SentRequest> requests = requestsTo(standIns().standIn("whatsapp"), "14155550104");
         assertEquals(1, requests.size());
         assertEquals("template", requests.get(0).json().path("type").asText());
         assertEquals("order_update", requests.get(0).json().at("/template/name").asText());
@@ -264,7 +265,7 @@ class EmbeddedRepliesTest {
     @Test
     void givenAProviderRefusal_whenSent_thenFailedWithTheProvidersCodeAndAPlainReason() {
         String customerId = whatsAppCustomer("14155550105", Instant.now().minusSeconds(60)).path("subject").asText();
-        standIns().whatsapp().failNext(1, 400, "{\"error\":{\"message\":\"(#131026) Message Undeliverable\","
+        standIns().standIn("whatsapp").failNext(1, 400, "{\"error\":{\"message\":\"(#131026) Message Undeliverable\","
                 + "\"type\":\"OAuthException\",\"code\":131026,\"error_data\":{\"messaging_product\":\"whatsapp\","
                 + "\"details\":\"Message Undeliverable.\"},\"fbtrace_id\":\"AbCdEf\"}}");
 
@@ -272,18 +273,18 @@ class EmbeddedRepliesTest {
         JsonNode failed = awaitSent(customerId, "cmd-wa-refused");
 
         assertFailedWith(failed, "131026");
-        assertEquals(1, requestsTo(standIns().whatsapp(), "14155550105").size());
+        assertEquals(1, requestsTo(standIns().standIn("whatsapp"), "14155550105").size());
     }
 
     @Test
     void givenA503ThenSuccess_whenSent_thenOneMessageIsSent() {
         String customerId = whatsAppCustomer("14155550106", Instant.now().minusSeconds(60)).path("subject").asText();
-        standIns().whatsapp().failNext(1, 503, "{\"error\":{\"message\":\"Service temporarily unavailable\",\"code\":2}}");
+        standIns().standIn("whatsapp").failNext(1, 503, "{\"error\":{\"message\":\"Service temporarily unavailable\",\"code\":2}}");
 
         sendCommand(command("cmd-wa-503", customerId, "whatsapp", "Hello", null), customerId, "cmd-wa-503");
         JsonNode sent = awaitSent(customerId, "cmd-wa-503");
 
-        List<SentRequest> requests = requestsTo(standIns().whatsapp(), "14155550106");
+        List<SentRequest> requests = requestsTo(standIns().standIn("whatsapp"), "14155550106");
         assertEquals(2, requests.size(), "the 503 and the retry");
         assertEquals(1, requests.stream().filter(request -> request.providerMessageId() != null).count());
         assertEquals("accepted", sent.at("/data/entry/status").asText());
@@ -292,7 +293,7 @@ class EmbeddedRepliesTest {
     @Test
     void givenAProviderThatNeverAnswers_whenSent_thenFailedOutcomeUnknownAndNoSecondRequest() {
         String customerId = whatsAppCustomer("14155550107", Instant.now().minusSeconds(60)).path("subject").asText();
-        standIns().whatsapp().hangNext();
+        standIns().standIn("whatsapp").hangNext();
 
         sendCommand(command("cmd-wa-hang", customerId, "whatsapp", "Hello", null), customerId, "cmd-wa-hang");
         JsonNode failed = awaitSent(customerId, "cmd-wa-hang");
@@ -300,7 +301,7 @@ class EmbeddedRepliesTest {
         assertEquals("failed", failed.at("/data/entry/status").asText());
         assertEquals("outcome_unknown", failed.at("/data/entry/statusError/code").asText());
         await("the commands queue to empty", () -> queueDepth("CommandsQueue") == 0);
-        assertEquals(1, requestsTo(standIns().whatsapp(), "14155550107").size());
+        assertEquals(1, requestsTo(standIns().standIn("whatsapp"), "14155550107").size());
     }
 
     // ------------------------------------------------------------------ Messenger, SMS, email
@@ -320,7 +321,7 @@ class EmbeddedRepliesTest {
         cloud.awaitEvents(customerId, events -> statusesOf(customerId, entryId).contains("read"));
         cloud.drainQueue();
 
-        List<SentRequest> requests = requestsTo(standIns().messenger(), psid);
+        List<SentRequest> requests = requestsTo(standIns().standIn("messenger"), psid);
         assertEquals(1, requests.size());
         assertEquals("RESPONSE", requests.get(0).json().path("messaging_type").asText());
         assertEquals(psid, requests.get(0).json().at("/recipient/id").asText());
@@ -344,7 +345,7 @@ class EmbeddedRepliesTest {
         String entryId = sent.at("/data/entry/id").asText();
         cloud.awaitEvents(customerId, events -> statusesOf(customerId, entryId).contains("delivered"));
 
-        List<SentRequest> requests = standIns().twilio().requests().stream()
+        List<SentRequest> requests = standIns().standIn("twilio").requests().stream()
                 .filter(request -> request.formValue("To").orElse("").equals(from)).toList();
         assertEquals(1, requests.size());
         SentRequest request = requests.get(0);
@@ -361,7 +362,7 @@ class EmbeddedRepliesTest {
         String from = "+14155550111";
         String customerId = smsCustomer(from, "Hi");
         // Twilio's documented error answer: https://www.twilio.com/docs/api/errors/21211
-        standIns().twilio().failNext(1, 400, "{\"code\": 21211, \"message\": \"The 'To' number " + from
+        standIns().standIn("twilio").failNext(1, 400, "{\"code\": 21211, \"message\": \"The 'To' number " + from
                 + " is not a valid phone number.\", \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}");
 
         sendCommand(command("cmd-sms-refused", customerId, "sms", "Hello", null), customerId, "cmd-sms-refused");
@@ -382,9 +383,9 @@ class EmbeddedRepliesTest {
         sendCommand(command("cmd-email-reply", customerId, "email", "It ships today.", null), customerId, "cmd-email-reply");
         JsonNode sent = awaitSent(customerId, "cmd-email-reply");
 
-        List<SentRequest> requests = requestsTo(standIns().ses(), address);
+        List<SentRequest> requests = requestsTo(standIns().standIn("ses"), address);
         assertEquals(1, requests.size());
-        String mime = requests.get(0).mimeText();
+        String mime = new String(SesStandIn.rawMessage(requests.get(0).json()), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(mime.contains("In-Reply-To: <" + messageId + ">"), mime);
         assertTrue(mime.contains("References: <" + messageId + ">"), mime);
         assertTrue(mime.contains("Subject: Re: Order 42"), mime);
@@ -469,10 +470,10 @@ class EmbeddedRepliesTest {
         assertEquals(1, ofType(cloud.eventsFor(bobId), "switchboard.command.rejected").size());
         assertEquals(1, sentEntries(annId));
         assertEquals(0, ofType(cloud.eventsFor(bobId), "switchboard.message.sent").size());
-        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550131");
+        List<SentRequest> sent = requestsTo(standIns().standIn("whatsapp"), "14155550131");
         assertEquals(1, sent.size());
         assertTrue(sent.get(0).body().contains("Your order shipped"));
-        assertTrue(requestsTo(standIns().whatsapp(), "14155550132").isEmpty());
+        assertTrue(requestsTo(standIns().standIn("whatsapp"), "14155550132").isEmpty());
         assertEquals(0, queueDepth("CommandsDeadLetterQueue"));
     }
 
@@ -498,7 +499,7 @@ class EmbeddedRepliesTest {
 
         assertEquals("unknown_customer", rejected.at("/data/code").asText());
         assertEquals(poisonId, rejected.at("/data/commandId").asText());
-        List<SentRequest> sent = requestsTo(standIns().whatsapp(), "14155550133");
+        List<SentRequest> sent = requestsTo(standIns().standIn("whatsapp"), "14155550133");
         for (int i = 0; i < 10; i++) {
             String text = "Batch reply " + i;
             assertEquals(i == 3 ? 0 : 1, sent.stream().filter(request -> request.body().contains(text)).count(), text);
@@ -549,12 +550,12 @@ class EmbeddedRepliesTest {
                 assertTrue(System.nanoTime() < deadline, "the outbound function never saw the command");
                 sleep(Duration.ofMillis(50));
             }
-            assertTrue(own.local().standIns().whatsapp().requests().isEmpty(), "nothing is sent while the store is down");
+            assertTrue(own.local().standIns().standIn("whatsapp").requests().isEmpty(), "nothing is sent while the store is down");
             own.local().startDynamoDb();
 
             List<JsonNode> events = own.awaitEvents(customerId, list -> ofType(list, "switchboard.message.sent").size() >= 1);
             own.drainQueue();
-            assertEquals(1, own.local().standIns().whatsapp().requests().size());
+            assertEquals(1, own.local().standIns().standIn("whatsapp").requests().size());
             assertEquals(1, ofType(own.eventsFor(customerId), "switchboard.message.sent").size());
             assertEquals("cmd-db-down", ofType(events, "switchboard.message.sent").get(0).at("/data/entry/details/commandId").asText());
         }

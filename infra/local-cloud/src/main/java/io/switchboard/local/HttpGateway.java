@@ -142,7 +142,7 @@ public final class HttpGateway implements AutoCloseable {
         return "http://localhost:" + port();
     }
 
-    /** Method and URL of every route, e.g. "POST http://localhost:3000/webhooks/whatsapp". */
+    /** Method and URL of every route, e.g. "POST http://localhost:3000/webhooks/<channel>". */
     public List<String> routeUrls() {
         return bindings.stream()
                 .map(b -> b.route().path().equals("$default")

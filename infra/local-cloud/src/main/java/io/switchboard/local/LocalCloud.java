@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * subscriptions fed by a poller. Used by {@link Main}, the integration tests and the benchmarks.
  *
  * <pre>{@code
- * try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().env(Map.of("WHATSAPP_APP_SECRET", "s3cret")))) {
- *     // POST to cloud.baseUrl() + "/webhooks/whatsapp", read cloud.queueUrl("EventsQueue") with cloud.sqs()...
+ * try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options().env(Map.of("SWITCHBOARD_API_TOKEN", "t0ken")))) {
+ *     // POST a webhook to cloud.baseUrl() + a route of the template, read cloud.queueUrl("EventsQueue") with cloud.sqs()...
  * }
  * }</pre>
  */
@@ -143,10 +143,6 @@ public final class LocalCloud implements AutoCloseable {
         }
 
         /**
-         * False: no provider stand-ins; replies go wherever GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
-         * AWS_ENDPOINT_URL_SESV2 (environment or {@link #env}) point, by default the real providers.
-         */
-        /**
          * Whether each function's SDK calls are checked against its policy in template.yaml (on by default, as
          * on AWS): a call its policy does not allow is refused with AccessDenied.
          */
@@ -155,23 +151,16 @@ public final class LocalCloud implements AutoCloseable {
             return this;
         }
 
+        /**
+         * False: no provider stand-ins; replies go wherever the senders' endpoint settings (environment or
+         * {@link #env}) point, by default the real providers.
+         */
         public Options providerStandIns(boolean providerStandIns) {
             this.providerStandIns = providerStandIns;
             return this;
         }
     }
 
-    /** What the senders send with when the stand-ins answer (they take any credentials). */
-    public static final Map<String, String> STAND_IN_CREDENTIALS = Map.of(
-            "WHATSAPP_ACCESS_TOKEN", "local-whatsapp-access-token",
-            "MESSENGER_PAGE_ACCESS_TOKEN", "local-page-access-token",
-            "INSTAGRAM_ACCESS_TOKEN", "local-instagram-access-token",
-            "TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000",
-            "SUPPORT_EMAIL_ADDRESS", "support@localhost.localdomain");
-
-    /** Settings that point the senders at the stand-ins. */
-    public static final List<String> STAND_IN_SETTINGS =
-            List.of("GRAPH_API_BASE_URL", "TWILIO_API_BASE_URL", "AWS_ENDPOINT_URL_SESV2");
     private static final java.util.regex.Pattern API_GATEWAY_URL =
             java.util.regex.Pattern.compile("^https://[^/]+\\.execute-api\\.[^/]+(/.*)?$");
 
@@ -190,7 +179,7 @@ public final class LocalCloud implements AutoCloseable {
     private final List<LocalFunction> functions = new ArrayList<>();
     private final List<StreamPoller> pollers = new ArrayList<>();
     private final List<QueuePoller> queuePollers = new ArrayList<>();
-    private HttpGateway gateway;
+    private volatile HttpGateway gateway;
     private ProviderStandIns standIns;
     /** Sees every webhook's outcome and every queue send of the functions, for the console and --print-events. */
     private final ConsoleRecorder recorder = new ConsoleRecorder();
@@ -273,26 +262,27 @@ public final class LocalCloud implements AutoCloseable {
                 return LocalCloud.this.queueArn(logicalId);
             }
         };
-        // The gateway's port is chosen first: functions are told where this deployment's public URL is (Twilio's
-        // StatusCallback) and the stand-ins where to post status webhooks.
+        // The gateway's port is chosen first: functions are told where this deployment's public URL is (a
+        // provider's status callback URL) and the stand-ins where to post status webhooks.
         int gatewayPort = Ports.resolve(options.port);
         String gatewayBase = "http://localhost:" + gatewayPort;
         Map<String, String> standInSettings = new LinkedHashMap<>();
+        // The stand-ins take any credentials: replies work locally without real ones (never used on AWS, where
+        // they come from the OutboundSecret). An environment variable of the same name wins.
+        Map<String, String> standInCredentials = Map.of();
         if (options.providerStandIns) {
-            Map<String, String> secrets = merge(System.getenv(), options.env);
+            Map<String, String> given = merge(System.getenv(), options.env);
             try {
-                standIns = ProviderStandIns.start(0, new ProviderStandIns.Config(gatewayBase, "/webhooks/whatsapp",
-                        "/webhooks/messenger", "/webhooks/instagram", java.util.Set.of(),
-                        secrets.get("WHATSAPP_APP_SECRET"), secrets.get("MESSENGER_APP_SECRET"),
-                        secrets.get("INSTAGRAM_APP_SECRET"), secrets.get("TWILIO_AUTH_TOKEN")));
+                // Each stand-in signs its status webhooks with the settings of the function that receives them
+                // (once the gateway serves it; else the settings every function gets).
+                standIns = ProviderStandIns.start(0, new ProviderStandIns.Config(gatewayBase,
+                        (path, name) -> servingSettings(path, given).get(name)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the provider stand-ins: " + e.getMessage(), e);
             }
-            STAND_IN_SETTINGS.forEach(name -> standInSettings.put(name, standIns.baseUrl()));
+            standInSettings.putAll(standIns.senderSettings());
+            standInCredentials = standIns.senderCredentials();
         }
-        // The stand-ins take any credentials: replies work locally without real ones (never used on AWS, where
-        // they come from the OutboundSecret). An environment variable of the same name wins.
-        Map<String, String> standInCredentials = options.providerStandIns ? STAND_IN_CREDENTIALS : Map.of();
         for (TemplateModel.Function definition : model.functions()) {
             Map<String, String> environment = new HashMap<>(System.getenv());
             if (options.awsEndpoint != null) {
@@ -345,6 +335,12 @@ public final class LocalCloud implements AutoCloseable {
         // Main prints the one summary line a user reads; this is for the tests' and tools' logs.
         LOG.debug("local cloud up in {} ms: gateway {}, DynamoDB {}, SQS {}", (System.nanoTime() - started) / 1_000_000,
                 baseUrl(), dynamoDbEndpoint, sqsEndpoint);
+    }
+
+    /** The settings of the function the gateway serves this webhook path with (POST), else {@code fallback}. */
+    private Map<String, String> servingSettings(String path, Map<String, String> fallback) {
+        HttpGateway serving = gateway;
+        return serving == null ? fallback : serving.functionFor("POST", path).map(LocalFunction::environment).orElse(fallback);
     }
 
     /** A URL of the template's HTTP API (https://<api>.execute-api...) is the local gateway here. */

@@ -30,12 +30,12 @@ public final class Main {
                                    sam deploy --parameter-overrides, e.g. SubscriberQueueArns=arn:aws:sqs:...
               --env-file FILE      settings and secrets as NAME=VALUE lines (# comments); environment variables win
               --print-events       print every event a function sends to a queue (CloudEvents), pretty, on stdout
-              --no-stand-ins       no provider stand-ins: replies go to GRAPH_API_BASE_URL, TWILIO_API_BASE_URL and
-                                   AWS_ENDPOINT_URL_SESV2 (default: the real providers)
+              --no-stand-ins       no provider stand-ins: replies go where the senders' endpoint settings point
+                                   (default: the real providers)
               --help               this text
               replay --help        announce stored changes again to one queue (a separate command)
 
-            Webhook secrets (WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN...) come from environment variables or
+            Webhook secrets (each channel's app secret, verify token...) come from environment variables or
             --env-file; each one left unset gets its development default (printed at startup; local only, the
             deployed stack reads its secrets from Secrets Manager).
             """;
@@ -280,8 +280,11 @@ public final class Main {
                     + (defaulted.contains("SWITCHBOARD_API_TOKEN") ? DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN")
                     : "<SWITCHBOARD_API_TOKEN>") + ")");
         }
+        Map<String, String> standInCredentials = cloud.standIns() == null ? Map.of() : cloud.standIns().senderCredentials();
         if (cloud.standIns() != null) {
-            out.println("Provider stand-ins (Graph API, Twilio, SES v2): " + cloud.standIns().baseUrl());
+            out.println("Provider stand-ins (" + String.join(", ", cloud.standIns().all().stream()
+                    .map(io.switchboard.local.standin.ProviderStandIns.StandIn::api).toList()) + "): "
+                    + cloud.standIns().baseUrl());
         }
         Set<String> secretNames = new LinkedHashSet<>();
         cloud.template().secrets().forEach(secret -> secretNames.addAll(secret.keys()));
@@ -293,8 +296,8 @@ public final class Main {
                 boolean set = value != null && !value.isEmpty();
                 String state = defaulted.contains(name) ? "development default " + DEVELOPMENT_DEFAULTS.get(name)
                         : set ? "set"
-                        : cloud.standIns() != null && LocalCloud.STAND_IN_CREDENTIALS.containsKey(name)
-                        ? "stand-in default " + LocalCloud.STAND_IN_CREDENTIALS.get(name) : "MISSING";
+                        : standInCredentials.containsKey(name) ? "stand-in default " + standInCredentials.get(name)
+                        : "MISSING";
                 out.println("  " + name + ": " + state);
             }
         }

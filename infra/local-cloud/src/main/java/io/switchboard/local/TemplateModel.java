@@ -99,7 +99,7 @@ public final class TemplateModel {
                            int memorySize, List<QueueEvent> queueEvents) {
     }
 
-    /** A Secrets Manager secret and the names of the keys in its JSON document (WHATSAPP_APP_SECRET...). */
+    /** A Secrets Manager secret and the names of the keys in its JSON document (a channel's app secret, verify token...). */
     public record Secret(String logicalId, List<String> keys) {
     }
 
@@ -225,7 +225,7 @@ public final class TemplateModel {
         return require(functions, logicalId, "function");
     }
 
-    /** Secrets a function's environment points at ({@code SWITCHBOARD_SECRET_ID: !Ref WhatsAppSecret}). */
+    /** Secrets a function's environment points at ({@code SWITCHBOARD_SECRET_ID: !Ref ChannelSecret}). */
     public List<Secret> secretsOf(Function function) {
         List<Secret> result = new ArrayList<>();
         function.environment().values().forEach(value -> {

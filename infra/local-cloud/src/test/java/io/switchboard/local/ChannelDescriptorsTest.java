@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class ChannelDescriptorsTest {
 
     @Test
-    void givenTheChannelModules_whenDiscovered_thenEachIsFoundByName() {
-        assertEquals(List.of("email", "instagram", "messenger", "twilio", "whatsapp"),
+    void givenTheChannelModulesAndATestChannel_whenDiscovered_thenEachIsFoundByName() {
+        assertEquals(List.of("email", "instagram", "messenger", "pigeon", "twilio", "whatsapp"),
                 ChannelDescriptor.all().stream().map(ChannelDescriptor::name).toList());
     }
 
@@ -24,8 +24,16 @@ class ChannelDescriptorsTest {
         for (ChannelDescriptor channel : ChannelDescriptor.all()) {
             channel.localSecrets().forEach((name, value) -> assertEquals(value, Main.DEVELOPMENT_DEFAULTS.get(name), name));
         }
+        assertEquals("local-pigeon-signing-key", Main.DEVELOPMENT_DEFAULTS.get("PIGEON_SIGNING_KEY"));
         assertEquals("local-app-secret", Main.DEVELOPMENT_DEFAULTS.get("WHATSAPP_APP_SECRET"));
         assertEquals("local-api-token", Main.DEVELOPMENT_DEFAULTS.get("SWITCHBOARD_API_TOKEN"));
+    }
+
+    @Test
+    void givenTheDescriptors_whenTheirStandInsAreDiscovered_thenEachProviderHasOneInDescriptorOrder() {
+        assertEquals(List.of("ses", "messenger", "pigeon", "twilio", "whatsapp"),
+                io.switchboard.local.standin.ProviderStandIns.discovered().stream()
+                        .map(io.switchboard.core.channel.ProviderStandIn::name).toList());
     }
 
     @Test

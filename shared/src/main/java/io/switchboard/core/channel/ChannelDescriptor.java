@@ -4,16 +4,18 @@ import io.switchboard.core.model.Channel;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
  * What a channel module says about itself to the tools around the functions (the local cloud, its console and
  * samples), so that they name no channel: its name, the secrets its functions read with their local development
- * defaults, how a sample webhook is signed the way the provider signs it, and the {@link Channel}s it carries. Each
- * channel module registers its descriptors in {@code META-INF/services/io.switchboard.core.channel.ChannelDescriptor};
- * nothing on a function's hot path loads them ({@link Channel#fromWire} reads them only for a wire name that is
- * neither built in nor defined yet). See docs/adding-a-channel.md.
+ * defaults, how a sample webhook is signed the way the provider signs it, the stand-in for its provider's send API,
+ * and the {@link Channel}s it carries. Each channel module registers its descriptors in
+ * {@code META-INF/services/io.switchboard.core.channel.ChannelDescriptor}; nothing on a function's hot path loads them
+ * ({@link Channel#fromWire} reads them only for a wire name that is neither built in nor defined yet). See
+ * docs/adding-a-channel.md.
  */
 public interface ChannelDescriptor {
 
@@ -55,6 +57,15 @@ public interface ChannelDescriptor {
      */
     default List<java.net.URL> samples() {
         return List.of();
+    }
+
+    /**
+     * The stand-in the local cloud serves for this channel's provider send API (its documented answers and error
+     * shapes, and the signed status webhooks the provider posts back); empty when the channel sends nothing or
+     * another descriptor's stand-in serves its provider.
+     */
+    default Optional<ProviderStandIn> standIn() {
+        return Optional.empty();
     }
 
     /** Every channel on the class path, by name. */

@@ -177,11 +177,10 @@ public final class Console implements HttpGateway.LocalPages {
             for (SentRequest request : cloud.standIns().requests()) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("at", request.at().toString());
-                json.put("provider", request.provider().name().toLowerCase(java.util.Locale.ROOT));
+                json.put("provider", request.standIn());
                 json.put("request", request.method() + " " + request.path());
                 json.put("providerMessageId", request.providerMessageId());
-                json.put("body", request.json() != null ? request.json()
-                        : request.mime() != null ? request.mimeText() : request.body());
+                json.put("body", request.json() != null ? request.json() : request.body());
                 sent.add(json);
             }
         }

@@ -82,7 +82,7 @@ public final class ConsoleRecorder implements WebhookObserver, ExecutionIntercep
             return status;
         }
 
-        /** "POST /webhooks/whatsapp". */
+        /** "POST /webhooks/<channel>". */
         public String route() {
             return method + " " + path;
         }

@@ -16,12 +16,18 @@ import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.outbound.OutboundMessage;
 import io.switchboard.core.outbound.ReplyRoute;
 import io.switchboard.core.outbound.SendResult;
+import io.switchboard.email.MimeEmailParser;
+import io.switchboard.email.ParsedEmail;
+import io.switchboard.email.SesStandIn;
 import io.switchboard.meta.GraphApiClient;
 import io.switchboard.meta.HubSignature;
 import io.switchboard.messenger.MessengerSender;
+import io.switchboard.messenger.MessengerStandIn;
 import io.switchboard.telephony.TwilioSmsSender;
+import io.switchboard.telephony.TwilioStandIn;
 import io.switchboard.telephony.TwilioVerifier;
 import io.switchboard.whatsapp.WhatsAppSender;
+import io.switchboard.whatsapp.WhatsAppStandIn;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,10 +84,14 @@ class ProviderStandInsTest {
         });
         gateway.start();
         String gatewayUrl = "http://127.0.0.1:" + gateway.getAddress().getPort();
-        standIns = ProviderStandIns.start(0, ProviderStandIns.Config.of(gatewayUrl, APP_SECRET, AUTH_TOKEN)
-                .withInstagramAccounts(Set.of(IG_ACCOUNT)));
-        values = new HashMap<>(Map.of(
-                GraphApiClient.BASE_URL, standIns.baseUrl(), TwilioSmsSender.API_BASE_URL, standIns.baseUrl(),
+        // What the functions receiving the webhooks would have: one app secret for every Meta product.
+        Map<String, String> receivers = Map.of("WHATSAPP_APP_SECRET", APP_SECRET, "MESSENGER_APP_SECRET", APP_SECRET,
+                "INSTAGRAM_APP_SECRET", APP_SECRET, TwilioVerifier.AUTH_TOKEN, AUTH_TOKEN);
+        standIns = ProviderStandIns.start(0, new ProviderStandIns.Config(gatewayUrl, (path, name) -> receivers.get(name)),
+                List.of(new WhatsAppStandIn(), new MessengerStandIn(Set.of(IG_ACCOUNT)), new TwilioStandIn(),
+                        new SesStandIn()));
+        values = new HashMap<>(standIns.senderSettings());
+        values.putAll(Map.of(
                 WhatsAppSender.ACCESS_TOKEN, "wa-token", MessengerSender.PAGE_ACCESS_TOKEN, "page-token",
                 MessengerSender.INSTAGRAM_ACCESS_TOKEN, "ig-token", TwilioSmsSender.ACCOUNT_SID, ACCOUNT,
                 TwilioVerifier.AUTH_TOKEN, AUTH_TOKEN, TwilioVerifier.PUBLIC_BASE_URL, gatewayUrl,
@@ -95,6 +105,18 @@ class ProviderStandInsTest {
     }
 
     @Test
+    void givenTheStandIns_whenAsked_thenTheirSettingsPointTheSendersHereAndTheirCredentialsAreDevelopmentValues() {
+        assertEquals(Map.of(GraphApiClient.BASE_URL, standIns.baseUrl(), TwilioSmsSender.API_BASE_URL, standIns.baseUrl(),
+                "AWS_ENDPOINT_URL_SESV2", standIns.baseUrl()), standIns.senderSettings());
+        assertEquals(Set.of(WhatsAppSender.ACCESS_TOKEN, MessengerSender.PAGE_ACCESS_TOKEN,
+                MessengerSender.INSTAGRAM_ACCESS_TOKEN, TwilioSmsSender.ACCOUNT_SID, "SUPPORT_EMAIL_ADDRESS"),
+                standIns.senderCredentials().keySet());
+        assertEquals(List.of("whatsapp", "messenger", "twilio", "ses"),
+                standIns.all().stream().map(ProviderStandIns.StandIn::name).toList());
+        Assertions.assertThrows(IllegalArgumentException.class, () -> standIns.standIn("carrier-pigeon"));
+    }
+
+    @Test
     void givenAWhatsAppReply_whenSent_thenAWamidIsAnsweredAndSignedStatusesSentDeliveredReadFollowInOrder()
             throws Exception {
         ConversationEntry quoted = ConversationEntry.builder(Channel.WHATSAPP, "wamid.customer").source("/whatsapp/1")
@@ -105,7 +127,7 @@ class ProviderStandInsTest {
 
         String wamid = assertInstanceOf(SendResult.Sent.class, result).providerMessageId();
         assertTrue(wamid.startsWith("wamid."), wamid);
-        SentRequest request = standIns.whatsapp().requests().get(0);
+        SentRequest request = standIns.standIn("whatsapp").requests().get(0);
         assertEquals("/v21.0/109876543210123/messages", request.path());
         assertEquals("Bearer wa-token", request.header("Authorization"));
         assertEquals("15555550102", request.json().path("to").asText());
@@ -138,7 +160,7 @@ class ProviderStandInsTest {
 
         String mid = assertInstanceOf(SendResult.Sent.class, result).providerMessageId();
         assertTrue(mid.startsWith("m_"), mid);
-        assertEquals("RESPONSE", standIns.messenger().requests().get(0).json().path("messaging_type").asText());
+        assertEquals("RESPONSE", standIns.standIn("messenger").requests().get(0).json().path("messaging_type").asText());
         assertTrue(standIns.awaitWebhooks(Duration.ofSeconds(10)));
         assertEquals(3, gatewayReceived.size());
         gatewayReceived.forEach(webhook -> {
@@ -147,7 +169,7 @@ class ProviderStandInsTest {
         });
         JsonNode echo = event(gatewayReceived.get(0)).path("message");
         assertTrue(echo.path("is_echo").asBoolean());
-        assertEquals(StatusWebhooks.APP_ID, echo.path("app_id").asLong());
+        assertEquals(MessengerStandIn.APP_ID, echo.path("app_id").asLong());
         assertEquals(mid, echo.path("mid").asText());
         assertEquals("On its way", echo.path("text").asText());
         assertEquals(mid, event(gatewayReceived.get(1)).path("delivery").path("mids").path(0).asText());
@@ -174,7 +196,7 @@ class ProviderStandInsTest {
 
         String sid = assertInstanceOf(SendResult.Sent.class, result).providerMessageId();
         assertTrue(sid.matches("SM[0-9a-f]{32}"), sid);
-        SentRequest request = standIns.twilio().requests().get(0);
+        SentRequest request = standIns.standIn("twilio").requests().get(0);
         assertEquals(Optional.of("+14155550199"), request.formValue("From"));
         assertEquals(Optional.of("Shipped"), request.formValue("Body"));
         assertTrue(standIns.awaitWebhooks(Duration.ofSeconds(10)));
@@ -213,9 +235,10 @@ class ProviderStandInsTest {
         assertEquals(200, answer.statusCode());
         String id = Json.MAPPER.readTree(answer.body()).path("MessageId").asText();
         assertTrue(id.matches("0100[0-9a-f]{12}-[0-9a-f-]{36}-000000"), id);
-        SentRequest request = standIns.ses().requests().get(0);
-        assertEquals("c1@mail.example.com", request.email().inReplyTo());
-        assertEquals("Re: Order", request.email().subject());
+        SentRequest request = standIns.standIn("ses").requests().get(0);
+        ParsedEmail email = MimeEmailParser.parse(SesStandIn.rawMessage(request.json()));
+        assertEquals("c1@mail.example.com", email.inReplyTo());
+        assertEquals("Re: Order", email.subject());
         assertEquals(id, request.providerMessageId());
         assertTrue(standIns.awaitWebhooks(Duration.ofSeconds(10)));
         assertTrue(gatewayReceived.isEmpty());
@@ -223,38 +246,38 @@ class ProviderStandInsTest {
 
     @Test
     void givenTwoFaultsThenSuccess_whenSentThreeTimes_thenTwo503sThenASendAndEveryRequestRecorded() {
-        standIns.whatsapp().failNext(2, 503, "{\"error\":{\"message\":\"Service unavailable\",\"code\":2}}");
+        standIns.standIn("whatsapp").failNext(2, 503, "{\"error\":{\"message\":\"Service unavailable\",\"code\":2}}");
         OutboundMessage message = new OutboundMessage("cmd-6", Channel.WHATSAPP,
                 new ReplyRoute("/whatsapp/1", "1", "15555550102"), "Hello", List.of(), null, null, null, null);
 
         assertInstanceOf(SendResult.Transient.class, whatsapp().send(message));
         assertInstanceOf(SendResult.Transient.class, whatsapp().send(message));
         assertInstanceOf(SendResult.Sent.class, whatsapp().send(message));
-        assertEquals(3, standIns.whatsapp().requests().size());
-        assertEquals(null, standIns.whatsapp().requests().get(0).providerMessageId());
+        assertEquals(3, standIns.standIn("whatsapp").requests().size());
+        assertEquals(null, standIns.standIn("whatsapp").requests().get(0).providerMessageId());
     }
 
     @Test
     void givenAHang_whenTheClientGivesUp_thenTheRequestIsRecordedAndTheNextIsAnswered() throws Exception {
-        standIns.ses().hangNext();
+        standIns.standIn("ses").hangNext();
         Assertions.assertThrows(HttpTimeoutException.class,
                 () -> post("/v2/email/outbound-emails", "{}", "application/json", Duration.ofSeconds(1)));
-        assertEquals(1, standIns.ses().requests().size());
+        assertEquals(1, standIns.standIn("ses").requests().size());
         assertEquals(400, post("/v2/email/outbound-emails", "{}", "application/json", Duration.ofSeconds(10))
                 .statusCode());
     }
 
     @Test
     void givenHeldStatuses_whenReleased_thenTheyArePostedOnlyThen() throws Exception {
-        standIns.whatsapp().statusMode(ProviderStandIns.StatusMode.HELD);
+        standIns.standIn("whatsapp").statusMode(ProviderStandIns.StatusMode.HELD);
         String wamid = ((SendResult.Sent) whatsapp().send(new OutboundMessage("cmd-7", Channel.WHATSAPP,
                 new ReplyRoute("/whatsapp/1", "1", "15555550102"), "Hello", List.of(), null, null, null, null)))
                 .providerMessageId();
         assertTrue(standIns.awaitWebhooks(Duration.ofSeconds(10)));
         assertTrue(gatewayReceived.isEmpty());
-        assertEquals(Set.of(wamid), standIns.whatsapp().held());
+        assertEquals(Set.of(wamid), standIns.standIn("whatsapp").held());
 
-        List<WebhookDelivery> released = standIns.whatsapp().release(wamid);
+        List<WebhookDelivery> released = standIns.standIn("whatsapp").release(wamid);
 
         assertEquals(List.of("sent", "delivered", "read"), released.stream().map(WebhookDelivery::status).toList());
         assertTrue(released.stream().allMatch(delivery -> delivery.answerStatus() == 200));
@@ -263,7 +286,7 @@ class ProviderStandInsTest {
 
     @Test
     void givenStatusesBeforeTheAnswer_whenSent_thenTheGatewayHasThemWhenTheSendReturns() {
-        standIns.whatsapp().statusMode(ProviderStandIns.StatusMode.BEFORE_ANSWER);
+        standIns.standIn("whatsapp").statusMode(ProviderStandIns.StatusMode.BEFORE_ANSWER);
         SendResult result = whatsapp().send(new OutboundMessage("cmd-8", Channel.WHATSAPP,
                 new ReplyRoute("/whatsapp/1", "1", "15555550102"), "Hello", List.of(), null, null, null, null));
         assertInstanceOf(SendResult.Sent.class, result);
