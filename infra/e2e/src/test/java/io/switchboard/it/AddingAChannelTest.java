@@ -140,13 +140,15 @@ class AddingAChannelTest {
     void givenTheTestChannelsSample_thenTheConsoleOffersIt_andSendsItSignedWithThisDeploymentsSecret() {
         HttpResponse<String> state = cloud.get("/console/state", Map.of("Authorization", "Bearer " + API_TOKEN));
         assertEquals(200, state.statusCode(), state.body());
-        assertTrue(state.body().contains("\"webchat-text-message\""), state.body());
+        List<String> samples = new java.util.ArrayList<>();
+        json(state.body()).path("samples").forEach(sample -> samples.add(sample.path("name").asText()));
+        assertTrue(samples.contains("webchat-text-message"), samples.toString());
 
         HttpResponse<String> sentSample = cloud.post("/console/samples/webchat-text-message", "application/json", "",
                 Map.of("Authorization", "Bearer " + API_TOKEN));
 
         assertEquals(200, sentSample.statusCode(), sentSample.body());
-        assertTrue(sentSample.body().contains("\"status\":200"), sentSample.body());
+        assertEquals(200, json(sentSample.body()).path("status").asInt(), sentSample.body());
         assertTrue(cloud.customerIdOf("external:webchat:v-7f3a").isPresent());
     }
 
@@ -184,6 +186,22 @@ class AddingAChannelTest {
         }
     }
 
+    @Test
+    void theLocalCloudAndTheOutboundFunctionNameNoChannel() throws IOException {
+        Path root = TemplateModel.locate(Path.of("")).orElseThrow().getParent();
+        java.util.regex.Pattern providers = java.util.regex.Pattern.compile(
+                "whatsapp|messenger|instagram|twilio|mailgun|postmark|sendgrid", java.util.regex.Pattern.CASE_INSENSITIVE);
+        for (String tree : List.of("infra/local-cloud/src/main", "functions/outbound/src/main")) {
+            try (Stream<Path> files = Files.walk(root.resolve(tree))) {
+                List<String> hits = files.filter(Files::isRegularFile)
+                        .flatMap(file -> lines(file).stream().filter(line -> providers.matcher(line).find())
+                                .map(line -> root.relativize(file) + ": " + line.trim()))
+                        .toList();
+                assertTrue(hits.isEmpty(), String.join("\n", hits));
+            }
+        }
+    }
+
     private static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -195,6 +213,14 @@ class AddingAChannelTest {
     private HttpResponse<String> post(String body, String signature) {
         return cloud.post(PATH, "application/json", body,
                 signature == null ? Map.of() : Map.of("X-Webchat-Signature", signature));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return io.switchboard.core.json.Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 
     private static String message(String id, String visitor, String text, Instant at) {
