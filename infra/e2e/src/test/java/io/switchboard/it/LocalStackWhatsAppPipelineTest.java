@@ -7,7 +7,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The same pipeline contract against LocalStack (DynamoDB, DynamoDB Streams, SQS) through Testcontainers.
+ * The same pipeline contract against LocalStack (DynamoDB, DynamoDB Streams, SQS; S3 for the template's bucket) through
+ * Testcontainers.
  * Where no Docker engine runs, JUnit reports these tests as skipped ("disabledWithoutDocker"), never passed.
  */
 @Testcontainers(disabledWithoutDocker = true)
@@ -15,7 +16,7 @@ class LocalStackWhatsAppPipelineTest extends WhatsAppPipelineContract {
 
     @Container
     static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
-            .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS);
+            .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS, LocalStackContainer.Service.S3);
 
     @Override
     protected PipelineCloud startCloud() {

@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole of template.yaml on one machine: DynamoDB Local and ElasticMQ in this JVM (or any AWS-compatible
- * endpoint), the template's tables and queues, its functions' HTTP routes on a local gateway, and its stream
+ * The whole of template.yaml on one machine: DynamoDB Local, ElasticMQ and S3Proxy in this JVM (or any AWS-compatible
+ * endpoint), the template's tables, queues and buckets, its functions' HTTP routes on a local gateway, and its stream
  * subscriptions fed by a poller. Used by {@link Main}, the integration tests and the benchmarks.
  *
  * <pre>{@code
@@ -43,11 +44,12 @@ public final class LocalCloud implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
 
-    /** How to start it. Ports 0 pick free ports; {@link Main} uses 3000, 8000 and 9324. */
+    /** How to start it. Ports 0 pick free ports; {@link Main} uses 3000, 8000, 9324 and 4572. */
     public static final class Options {
         private int port;
         private int dynamoDbPort;
         private int sqsPort;
+        private int s3Port;
         private Path dataDir;
         private String awsEndpoint;
         private Path template;
@@ -73,6 +75,12 @@ public final class LocalCloud implements AutoCloseable {
 
         public Options sqsPort(int sqsPort) {
             this.sqsPort = sqsPort;
+            return this;
+        }
+
+        /** The embedded S3's port. */
+        public Options s3Port(int s3Port) {
+            this.s3Port = s3Port;
             return this;
         }
 
@@ -169,12 +177,15 @@ public final class LocalCloud implements AutoCloseable {
     private final Provisioner provisioner;
     private final EmbeddedDynamoDb embeddedDynamoDb;
     private final EmbeddedSqs embeddedSqs;
+    /** The embedded S3 (or the --aws-endpoint's), its client and the buckets. */
+    private final LocalS3 s3;
     private final String dynamoDbEndpoint;
     private final String sqsEndpoint;
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient dynamoDbStreams;
     private final SqsClient sqs;
     private final Map<String, String> tableNames;
+    private final Settings s3ClientSettings;
     private volatile Map<String, Provisioner.ProvisionedQueue> queues;
     private final List<LocalFunction> functions = new ArrayList<>();
     private final List<StreamPoller> pollers = new ArrayList<>();
@@ -194,6 +205,7 @@ public final class LocalCloud implements AutoCloseable {
                 "no template.yaml in " + Path.of("").toAbsolutePath() + " or its parents (use --template)"));
         this.model = TemplateModel.load(templatePath, options.parameters);
         this.provisioner = new Provisioner(model);
+        this.s3 = new LocalS3(options.s3Port, options.awsEndpoint, options.dataDir, merge(System.getenv(), options.env));
         if (options.awsEndpoint == null) {
             Path dynamoDir = options.dataDir == null ? null : options.dataDir.resolve("dynamodb");
             this.embeddedDynamoDb = new EmbeddedDynamoDb(options.dynamoDbPort, dynamoDir);
@@ -214,6 +226,7 @@ public final class LocalCloud implements AutoCloseable {
         this.dynamoDb = AwsClientFactory.configure(DynamoDbClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
         this.dynamoDbStreams = AwsClientFactory.configure(DynamoDbStreamsClient.builder(), "DYNAMODB", clientSettings, List.of()).build();
         this.sqs = AwsClientFactory.configure(SqsClient.builder(), "SQS", clientSettings, List.of()).build();
+        this.s3ClientSettings = clientSettings;
         this.tableNames = new LinkedHashMap<>();
     }
 
@@ -244,8 +257,10 @@ public final class LocalCloud implements AutoCloseable {
             }
             return provisioner.provisionQueues(sqs);
         });
-        tableNames.putAll(result(tables, provisionedQueues));
-        queues = result(provisionedQueues, tables);
+        CompletableFuture<Map<String, String>> buckets = inBackground("start-s3", () -> s3.start(provisioner, s3ClientSettings));
+        tableNames.putAll(result(tables, CompletableFuture.allOf(provisionedQueues, buckets)));
+        queues = result(provisionedQueues, CompletableFuture.allOf(tables, buckets));
+        result(buckets, CompletableFuture.allOf(tables, provisionedQueues));
         TemplateModel.LocalResources local = new TemplateModel.LocalResources() {
             @Override
             public String tableName(String logicalId) {
@@ -289,6 +304,7 @@ public final class LocalCloud implements AutoCloseable {
                 // A service-specific endpoint in the shell would win over --aws-endpoint in the SDK's lookup.
                 environment.remove("AWS_ENDPOINT_URL_DYNAMODB");
                 environment.remove("AWS_ENDPOINT_URL_SQS");
+                environment.remove(LocalS3.ENDPOINT_SETTING);
             }
             model.resolveEnvironment(definition, local).forEach((name, value) -> environment.put(name,
                     localApiUrl(value, gatewayBase)));
@@ -385,6 +401,7 @@ public final class LocalCloud implements AutoCloseable {
         if (options.awsEndpoint == null) {
             settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint);
             settings.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint);
+            settings.put(LocalS3.ENDPOINT_SETTING, s3.endpoint());
         } else {
             settings.put(Settings.AWS_ENDPOINT_URL, options.awsEndpoint);
         }
@@ -423,6 +440,21 @@ public final class LocalCloud implements AutoCloseable {
 
     public String sqsEndpoint() {
         return sqsEndpoint;
+    }
+
+    /** The embedded S3 (path-style: {@code <endpoint>/<bucket>/<key>}), or the --aws-endpoint. */
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    /** An S3 client for the local endpoint, path-style (owned by the cloud: do not close it). */
+    public S3Client s3() {
+        return s3.client();
+    }
+
+    /** The name of the template's bucket with this logical id, as created locally. */
+    public String bucketName(String logicalId) {
+        return s3.bucketName(logicalId);
     }
 
     public String tableName(String logicalId) {
@@ -511,6 +543,9 @@ public final class LocalCloud implements AutoCloseable {
         if (embeddedSqs != null) {
             addresses.put("ElasticMQ", embeddedSqs.boundAddresses());
         }
+        if (s3.embedded()) {
+            addresses.put("S3", s3.boundAddresses());
+        }
         return addresses;
     }
 
@@ -570,7 +605,7 @@ public final class LocalCloud implements AutoCloseable {
         return this;
     }
 
-    /** Stops the pollers, the gateway, the functions, ElasticMQ and DynamoDB Local, in that order. */
+    /** Stops the pollers, the gateway, the functions, S3, ElasticMQ and DynamoDB Local, in that order. */
     @Override
     public synchronized void close() {
         pollers.forEach(StreamPoller::close);
@@ -590,6 +625,7 @@ public final class LocalCloud implements AutoCloseable {
         dynamoDbStreams.close();
         dynamoDb.close();
         sqs.close();
+        s3.close();
         if (embeddedSqs != null) {
             embeddedSqs.stop();
         }

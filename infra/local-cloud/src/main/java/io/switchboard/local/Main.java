@@ -17,13 +17,16 @@ public final class Main {
     static final String USAGE = """
             Usage: java -jar infra/local-cloud/target/switchboard-local.jar [options]
 
-            Runs template.yaml on this machine: DynamoDB Local and ElasticMQ in this JVM, the template's tables and
-            queues, its HTTP routes on a local gateway and its DynamoDB stream subscriptions. No Docker, no AWS account.
+            Runs template.yaml on this machine: DynamoDB Local, ElasticMQ and S3Proxy in this JVM, the template's tables,
+            queues and buckets, its HTTP routes on a local gateway and its DynamoDB stream subscriptions. No Docker, no
+            AWS account.
 
               --port N             HTTP gateway port (default 3000)
               --dynamodb-port N    DynamoDB Local port (default 8000)
               --sqs-port N         ElasticMQ (SQS) port (default 9324)
-              --data-dir DIR       keep tables and stream positions in DIR across restarts (default: in memory)
+              --s3-port N          S3 (S3Proxy) port (default 4572)
+              --data-dir DIR       keep tables, stream positions and bucket objects in DIR across restarts
+                                   (default: in memory)
               --aws-endpoint URL   use this AWS-compatible endpoint (e.g. LocalStack) instead of the embedded services
               --template FILE      the SAM template (default: template.yaml here or in a parent directory)
               --parameter NAME=VALUE  a template parameter over its default (repeatable), as
@@ -183,7 +186,7 @@ public final class Main {
 
     /** The options, or null for --help. */
     static LocalCloud.Options parse(String[] args) {
-        LocalCloud.Options options = new LocalCloud.Options().port(3000).dynamoDbPort(8000).sqsPort(9324);
+        LocalCloud.Options options = new LocalCloud.Options().port(3000).dynamoDbPort(8000).sqsPort(9324).s3Port(4572);
         java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -200,6 +203,7 @@ public final class Main {
                 case "--port" -> options.port(port(arg, value != null ? value : next(args, ++i, arg)));
                 case "--dynamodb-port" -> options.dynamoDbPort(port(arg, value != null ? value : next(args, ++i, arg)));
                 case "--sqs-port" -> options.sqsPort(port(arg, value != null ? value : next(args, ++i, arg)));
+                case "--s3-port" -> options.s3Port(port(arg, value != null ? value : next(args, ++i, arg)));
                 case "--data-dir" -> options.dataDir(Path.of(value != null ? value : next(args, ++i, arg)));
                 case "--aws-endpoint" -> options.awsEndpoint(value != null ? value : next(args, ++i, arg));
                 case "--template" -> options.template(Path.of(value != null ? value : next(args, ++i, arg)));
@@ -265,6 +269,9 @@ public final class Main {
         out.println("DynamoDB: " + cloud.dynamoDbEndpoint());
         out.println("SQS:      " + cloud.sqsEndpoint());
         cloud.queueUrls().forEach((id, url) -> out.println("  " + id + ": " + url));
+        out.println("S3:       " + cloud.s3Endpoint() + " (path-style)");
+        cloud.template().buckets().forEach(bucket -> out.println("  " + bucket.logicalId() + ": "
+                + cloud.bucketName(bucket.logicalId())));
         List<String> pollers = new ArrayList<>();
         cloud.streamPollers().forEach(p -> pollers.add(p.tableName() + " -> " + p.functionId()));
         if (!pollers.isEmpty()) {

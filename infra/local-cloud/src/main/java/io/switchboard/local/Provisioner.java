@@ -23,13 +23,16 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * Creates the template's tables and queues through the ordinary SDK clients (so the same code provisions
- * DynamoDB Local, ElasticMQ, LocalStack or anything else that speaks the APIs). Idempotent: what exists is
+ * Creates the template's tables, queues and buckets through the ordinary SDK clients (so the same code provisions
+ * DynamoDB Local, ElasticMQ, S3Proxy, LocalStack or anything else that speaks the APIs). Idempotent: what exists is
  * kept as it is.
  */
 final class Provisioner {
@@ -199,6 +202,33 @@ final class Provisioner {
         }
         ordered.add(queue);
         placed.add(queue.logicalId());
+    }
+
+    /**
+     * Creates the missing buckets; returns logical id to bucket name. An existing bucket (a data directory's, after a
+     * restart) is kept with its objects. Only the bucket itself: S3Proxy has no encryption, public access block or
+     * lifecycle settings to apply (locally every request must be signed, and nothing is public).
+     */
+    Map<String, String> provisionBuckets(S3Client s3) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (TemplateModel.Bucket bucket : model.buckets()) {
+            try {
+                s3.headBucket(b -> b.bucket(bucket.bucketName()));
+                LOG.debug("bucket {} exists", bucket.bucketName());
+            } catch (S3Exception absent) {
+                if (absent.statusCode() != 404) {
+                    throw absent;
+                }
+                try {
+                    s3.createBucket(b -> b.bucket(bucket.bucketName()));
+                    LOG.info("created bucket {}", bucket.bucketName());
+                } catch (BucketAlreadyOwnedByYouException raced) {
+                    LOG.debug("bucket {} was created concurrently", bucket.bucketName());
+                }
+            }
+            names.put(bucket.logicalId(), bucket.bucketName());
+        }
+        return names;
     }
 
     private static void pause(Duration duration) {

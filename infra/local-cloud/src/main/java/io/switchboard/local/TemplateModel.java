@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the local cloud needs to know from template.yaml: tables, queues, functions (with their HTTP routes,
+ * What the local cloud needs to know from template.yaml: tables, queues, buckets, functions (with their HTTP routes,
  * stream subscriptions and environment) and secrets. The template is the single source of truth; nothing
  * here is configured twice in Java.
  */
@@ -39,6 +39,7 @@ public final class TemplateModel {
     private static final String QUEUE = "AWS::SQS::Queue";
     private static final String FUNCTION = "AWS::Serverless::Function";
     private static final String SECRET = "AWS::SecretsManager::Secret";
+    private static final String BUCKET = "AWS::S3::Bucket";
 
     public record KeyElement(String attributeName, String keyType) {
     }
@@ -99,6 +100,13 @@ public final class TemplateModel {
                            int memorySize, List<QueueEvent> queueEvents) {
     }
 
+    /**
+     * An S3 bucket. Its name is the template's {@code BucketName}, else the one CloudFormation would generate
+     * ({@code <stack>-<logical id, lower case>-<random suffix>}) without the suffix: {@code switchboard-mediabucket}.
+     */
+    public record Bucket(String logicalId, String bucketName) {
+    }
+
     /** A Secrets Manager secret and the names of the keys in its JSON document (a channel's app secret, verify token...). */
     public record Secret(String logicalId, List<String> keys) {
     }
@@ -128,6 +136,7 @@ public final class TemplateModel {
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final Map<String, Bucket> buckets = new LinkedHashMap<>();
     /** Each function's properties merged with Globals.Function, for what the records leave out (Policies). */
     private final Map<String, Map<String, Object>> functionProperties = new LinkedHashMap<>();
 
@@ -158,6 +167,7 @@ public final class TemplateModel {
                     functions.put(id, function(id, merged));
                 }
                 case SECRET -> secrets.put(id, secret(id, properties));
+                case BUCKET -> buckets.put(id, bucket(id, properties));
                 default -> {
                 }
             }
@@ -211,6 +221,14 @@ public final class TemplateModel {
 
     public List<Secret> secrets() {
         return List.copyOf(secrets.values());
+    }
+
+    public List<Bucket> buckets() {
+        return List.copyOf(buckets.values());
+    }
+
+    public Bucket bucket(String logicalId) {
+        return require(buckets, logicalId, "bucket");
     }
 
     public Table table(String logicalId) {
@@ -528,6 +546,10 @@ public final class TemplateModel {
         if (queues.containsKey(name) && local != null) {
             return local.queueUrl(name);
         }
+        if (buckets.containsKey(name)) {
+            // The same name locally and on any S3-compatible endpoint: the bucket is created under it.
+            return buckets.get(name).bucketName();
+        }
         if (resources.containsKey(name) && "AWS::Serverless::HttpApi".equals(resources.get(name).get("Type"))) {
             // The API's id; URLs built from it (https://<id>.execute-api...) are the local gateway's.
             return LOCAL_HTTP_API_ID;
@@ -554,6 +576,23 @@ public final class TemplateModel {
                         return local.queueArn(resource);
                     }
                     break;
+                default:
+                    break;
+            }
+        }
+        if (buckets.containsKey(resource)) {
+            // As CloudFormation gives them (AWS::S3::Bucket, "Return values"). The domain names are AWS's: locally a
+            // client reaches the bucket through AWS_ENDPOINT_URL_S3, by name, path-style.
+            String name = buckets.get(resource).bucketName();
+            switch (attribute) {
+                case "Arn":
+                    return "arn:aws:s3:::" + name;
+                case "DomainName":
+                    return name + ".s3.amazonaws.com";
+                case "RegionalDomainName":
+                    return name + ".s3." + REGION + ".amazonaws.com";
+                case "DualStackDomainName":
+                    return name + ".s3.dualstack." + REGION + ".amazonaws.com";
                 default:
                     break;
             }
@@ -671,6 +710,16 @@ public final class TemplateModel {
                     String.valueOf(projection.getOrDefault("ProjectionType", "ALL")), nonKey));
         }
         return List.copyOf(indexes);
+    }
+
+    private Bucket bucket(String id, Map<String, Object> properties) {
+        if (properties.containsKey("BucketName")) {
+            return new Bucket(id, resolveStatic(properties.get("BucketName")));
+        }
+        // Bucket names: 3 to 63 of a-z, 0-9, '-' and '.'. A logical id is alphanumeric.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+        String name = (STACK_NAME + "-" + id).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
+        return new Bucket(id, name.length() > 63 ? name.substring(0, 63).replaceAll("[.-]+$", "") : name);
     }
 
     private static final List<String> PLAIN_QUEUE_ATTRIBUTES = List.of("VisibilityTimeout", "MessageRetentionPeriod",

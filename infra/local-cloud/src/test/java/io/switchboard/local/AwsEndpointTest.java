@@ -93,6 +93,8 @@ class AwsEndpointTest {
                 .awsEndpoint(endpoint).singletons(List.of(script, new Recorder())))) {
             assertEquals(endpoint, cloud.dynamoDbEndpoint());
             assertEquals(endpoint, cloud.sqsEndpoint());
+            assertEquals(endpoint, cloud.s3Endpoint());
+            assertFalse(cloud.boundAddresses().containsKey("S3"), "no embedded S3");
             // The queue URL is whatever the service answers (ElasticMQ's own address here, LocalStack's there).
             assertEquals(sqs.endpoint() + "/000000000000/PlainQueue", cloud.queueUrl("PlainQueue"));
 
@@ -100,6 +102,7 @@ class AwsEndpointTest {
             assertEquals(endpoint, env.get("AWS_ENDPOINT_URL"));
             assertFalse(env.containsKey("AWS_ENDPOINT_URL_DYNAMODB"));
             assertFalse(env.containsKey("AWS_ENDPOINT_URL_SQS"));
+            assertFalse(env.containsKey("AWS_ENDPOINT_URL_S3"));
 
             HttpResponse<String> setting = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(cloud.baseUrl() + "/settings?name=AWS_ENDPOINT_URL")).GET().build(), HttpResponse.BodyHandlers.ofString());

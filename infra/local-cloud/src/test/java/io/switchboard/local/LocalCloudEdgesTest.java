@@ -81,6 +81,8 @@ class LocalCloudEdgesTest {
                     withJson(headers), "{\"messaging_product\":\"whatsapp\"}"), 421, "foreign-host");
             assertProblem(request(port(cloud.sqsEndpoint()), "POST", "/", sqsForm(host, null),
                     sendCommandForm()), 421, "foreign-host");
+            assertProblem(request(port(cloud.s3Endpoint()), "GET", "/" + cloud.bucketName("MediaBucket"),
+                    Map.of("Host", host), null), 421, "foreign-host");
             Answer dynamoDb = request(port(cloud.dynamoDbEndpoint()), "POST", "/", dynamoDb(host), "{}");
             if (host.startsWith("localhost:")) {
                 // No host:port at all: DynamoDB Local's Jetty refuses it itself, before the guard sees it.
@@ -141,7 +143,13 @@ class LocalCloudEdgesTest {
             int sqs = port(cloud.sqsEndpoint());
             assertProblem(request(sqs, "POST", "/", sqsForm("localhost:" + sqs, origin), sendCommandForm()), 403,
                     "cross-origin");
+            // A form or fetch of another site that would store an object.
+            int s3 = port(cloud.s3Endpoint());
+            assertProblem(request(s3, "PUT", "/" + cloud.bucketName("MediaBucket") + "/c/e/0",
+                    Map.of("Host", "localhost:" + s3, "Origin", origin, "Content-Type", "text/plain"), "hello"), 403,
+                    "cross-origin");
         }
+        assertEquals(0, cloud.s3().listObjectsV2(b -> b.bucket(cloud.bucketName("MediaBucket"))).keyCount());
         assertEquals("0", visibleMessages("CommandsQueue"));
         assertEquals(webhooks, cloud.recorder().webhooks().size(), "a refused request reached a function");
         assertEquals(sent, cloud.standIns().requests().size(), "a refused request reached a stand-in");
@@ -198,7 +206,7 @@ class LocalCloudEdgesTest {
     @Test
     void everyServerOfTheLocalCloudListensOnTheLoopbackInterfaceOnly() throws Exception {
         Map<String, List<InetSocketAddress>> bound = cloud.boundAddresses();
-        assertEquals(List.of("gateway", "provider stand-ins", "DynamoDB Local", "ElasticMQ"), List.copyOf(bound.keySet()));
+        assertEquals(List.of("gateway", "provider stand-ins", "DynamoDB Local", "ElasticMQ", "S3"), List.copyOf(bound.keySet()));
         List<Integer> ports = new ArrayList<>();
         bound.forEach((server, addresses) -> {
             assertFalse(addresses.isEmpty(), server + " listens nowhere");

@@ -21,10 +21,11 @@ class MainTest {
     @Test
     void parsesOptions() throws Exception {
         LocalCloud.Options options = Main.parse(new String[] {"--port", "1234", "--dynamodb-port=8001", "--sqs-port", "9325",
-                "--data-dir", "data", "--aws-endpoint", "http://localhost:4566", "--template", "t.yaml"});
+                "--s3-port", "4573", "--data-dir", "data", "--aws-endpoint", "http://localhost:4566", "--template", "t.yaml"});
         assertEquals(1234, field(options, "port"));
         assertEquals(8001, field(options, "dynamoDbPort"));
         assertEquals(9325, field(options, "sqsPort"));
+        assertEquals(4573, field(options, "s3Port"));
         assertEquals(Path.of("data"), field(options, "dataDir"));
         assertEquals("http://localhost:4566", field(options, "awsEndpoint"));
         assertEquals(Path.of("t.yaml"), field(options, "template"));
@@ -33,6 +34,7 @@ class MainTest {
         assertEquals(3000, field(defaults, "port"));
         assertEquals(8000, field(defaults, "dynamoDbPort"));
         assertEquals(9324, field(defaults, "sqsPort"));
+        assertEquals(4572, field(defaults, "s3Port"));
         assertNull(field(defaults, "dataDir"));
 
         assertNull(Main.parse(new String[] {"--help"}));

@@ -105,8 +105,9 @@ class OperationsTemplateTest {
     }
 
     @Test
-    void secretsQueuesAndTables_areRetained_whenTheStackIsDeletedOrReplacesThem() {
-        for (String type : List.of("AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::DynamoDB::Table")) {
+    void secretsQueuesTablesAndBuckets_areRetained_whenTheStackIsDeletedOrReplacesThem() {
+        for (String type : List.of("AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
+                "AWS::S3::Bucket", "AWS::S3::BucketPolicy")) {
             for (String id : ofType(type)) {
                 Map<String, Object> resource = map(RESOURCES.get(id));
                 assertEquals("Retain", resource.get("DeletionPolicy"), id);
@@ -143,7 +144,7 @@ class OperationsTemplateTest {
     }
 
     @Test
-    void outputs_nameEverySecretQueueAndTable() {
+    void outputs_nameEverySecretQueueTableAndBucket() {
         List<String> referenced = new ArrayList<>();
         map(load().get("Outputs")).values().forEach(output -> {
             Object value = map(output).get("Value");
@@ -151,10 +152,52 @@ class OperationsTemplateTest {
                 referenced.add(String.valueOf(ref.get("Ref")));
             }
         });
-        for (String type : List.of("AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::DynamoDB::Table")) {
+        for (String type : List.of("AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket")) {
             for (String id : ofType(type)) {
                 assertTrue(referenced.contains(id), "no output names " + id);
             }
+        }
+    }
+
+    /**
+     * Every bucket is private and encrypted, refuses plain HTTP, and aborts the uploads nobody completed: the media it
+     * holds are the customers' photos, documents and voice notes.
+     */
+    @Test
+    void everyBucket_isEncryptedPrivateOwnerEnforcedTlsOnly_andAbortsIncompleteUploads() {
+        List<String> buckets = ofType("AWS::S3::Bucket");
+        assertEquals(List.of("MediaBucket"), buckets);
+        for (String bucket : buckets) {
+            Map<String, Object> properties = map(map(RESOURCES.get(bucket)).get("Properties"));
+            Map<String, Object> encryption = map(map(list(map(properties.get("BucketEncryption"))
+                    .get("ServerSideEncryptionConfiguration")).get(0)).get("ServerSideEncryptionByDefault"));
+            assertEquals("AES256", encryption.get("SSEAlgorithm"), bucket);
+            assertEquals(Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+                    "RestrictPublicBuckets", true), properties.get("PublicAccessBlockConfiguration"), bucket);
+            assertEquals(List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced")),
+                    map(properties.get("OwnershipControls")).get("Rules"), bucket);
+            assertTrue(list(map(properties.get("LifecycleConfiguration")).get("Rules")).stream().anyMatch(rule ->
+                    "Enabled".equals(map(rule).get("Status")) && Integer.valueOf(1).equals(
+                            map(map(rule).get("AbortIncompleteMultipartUpload")).get("DaysAfterInitiation"))), bucket);
+
+            List<Map<String, Object>> denyPlainHttp = new ArrayList<>();
+            for (String policy : ofType("AWS::S3::BucketPolicy")) {
+                Map<String, Object> policyProperties = map(map(RESOURCES.get(policy)).get("Properties"));
+                if (Map.of("Ref", bucket).equals(policyProperties.get("Bucket"))) {
+                    for (Map<String, Object> statement : statements(map(policyProperties.get("PolicyDocument")).get("Statement"))) {
+                        if ("Deny".equals(statement.get("Effect")) && "false".equals(String.valueOf(
+                                map(map(statement.get("Condition")).get("Bool")).get("aws:SecureTransport")))) {
+                            denyPlainHttp.add(statement);
+                        }
+                    }
+                }
+            }
+            assertEquals(1, denyPlainHttp.size(), bucket + ": no statement denies requests without TLS");
+            Map<String, Object> deny = denyPlainHttp.get(0);
+            assertEquals("*", deny.get("Principal"));
+            assertEquals("s3:*", deny.get("Action"));
+            assertEquals(List.of(Map.of("Fn::GetAtt", List.of(bucket, "Arn")), Map.of("Fn::Sub", "${" + bucket + ".Arn}/*")),
+                    deny.get("Resource"), "the bucket and every object in it");
         }
     }
 

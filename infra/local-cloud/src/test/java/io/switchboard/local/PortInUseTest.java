@@ -20,7 +20,8 @@ class PortInUseTest {
         return Stream.of(
                 Arguments.of("--port", (BiFunction<LocalCloud.Options, Integer, LocalCloud.Options>) LocalCloud.Options::port),
                 Arguments.of("--dynamodb-port", (BiFunction<LocalCloud.Options, Integer, LocalCloud.Options>) LocalCloud.Options::dynamoDbPort),
-                Arguments.of("--sqs-port", (BiFunction<LocalCloud.Options, Integer, LocalCloud.Options>) LocalCloud.Options::sqsPort));
+                Arguments.of("--sqs-port", (BiFunction<LocalCloud.Options, Integer, LocalCloud.Options>) LocalCloud.Options::sqsPort),
+                Arguments.of("--s3-port", (BiFunction<LocalCloud.Options, Integer, LocalCloud.Options>) LocalCloud.Options::s3Port));
     }
 
     @ParameterizedTest

@@ -13,13 +13,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -126,6 +131,22 @@ class ProvisionerTest {
         String url = after.get("PlainQueue").url();
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("after restart"));
         assertEquals("after restart", sqs.receiveMessage(b -> b.queueUrl(url)).messages().get(0).body());
+    }
+
+    @Test
+    void projectBucketIsCreatedOnce_andKeepsItsObjects() {
+        try (EmbeddedS3 s3Server = new EmbeddedS3(0, null, "local", "local").start();
+             S3Client s3 = AwsClientFactory.configure(S3Client.builder(), "S3",
+                     Settings.of(Map.of("AWS_ENDPOINT_URL_S3", s3Server.endpoint())), List.of())
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                     .forcePathStyle(true).build()) {
+            Provisioner provisioner = new Provisioner(TemplateModel.load(TestTemplates.project()));
+            assertEquals(Map.of("MediaBucket", "switchboard-mediabucket"), provisioner.provisionBuckets(s3));
+            assertEquals(List.of("switchboard-mediabucket"), s3.listBuckets().buckets().stream().map(Bucket::name).toList());
+            s3.putObject(b -> b.bucket("switchboard-mediabucket").key("c/e/0"), RequestBody.fromString("kept"));
+            assertEquals(Map.of("MediaBucket", "switchboard-mediabucket"), provisioner.provisionBuckets(s3));
+            assertEquals("kept", s3.getObjectAsBytes(b -> b.bucket("switchboard-mediabucket").key("c/e/0")).asUtf8String());
+        }
     }
 
     @Test

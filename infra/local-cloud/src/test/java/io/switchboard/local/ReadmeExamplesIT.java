@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * the README's run command's {@code java -jar infra/local-cloud/target/switchboard-local.jar} started from the repository root
  * with no Switchboard setting in the environment, then every bash example that talks to the local cloud, page after
  * page, in one shell, taken from the pages themselves so that they cannot drift apart. The ports are moved off 3000,
- * 8000 and 9324 (in the command and the examples alike) so that a developer's own local cloud does not collide with
+ * 8000, 9324 and 4572 (in the command and the examples alike) so that a developer's own local cloud does not collide with
  * it. Examples that deploy to or call AWS (sam, amazonaws.com) and the build commands are not run here.
  *
  * <p>Exit codes and HTTP statuses are not enough: a reply example can be accepted (202, an SQS message id) and still
@@ -89,9 +89,11 @@ class ReadmeExamplesIT {
         int port = freePort();
         int dynamoDbPort = freePort();
         int sqsPort = freePort();
+        int s3Port = freePort();
         ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", run.group(1), "--port", String.valueOf(port), "--dynamodb-port", String.valueOf(dynamoDbPort),
-                "--sqs-port", String.valueOf(sqsPort)).directory(root.toFile()).redirectErrorStream(true);
+                "--sqs-port", String.valueOf(sqsPort), "--s3-port", String.valueOf(s3Port)).directory(root.toFile())
+                .redirectErrorStream(true);
         // "No environment at all": nothing of Switchboard's, every secret at its development default.
         command.environment().keySet().removeIf(name -> Main.DEVELOPMENT_DEFAULTS.containsKey(name)
                 || name.startsWith("AWS_") || name.startsWith("SWITCHBOARD_") || name.startsWith("TWILIO_"));
@@ -128,6 +130,7 @@ class ReadmeExamplesIT {
                 script.append("echo '### example ").append(examplesRun).append("'\n")
                         .append(example.replace("localhost:3000", "localhost:" + port)
                                 .replace("localhost:9324", "localhost:" + sqsPort)
+                                .replace("localhost:4572", "localhost:" + s3Port)
                                 .replace("localhost:8000", "localhost:" + dynamoDbPort))
                         .append('\n');
             }

@@ -180,6 +180,51 @@ class TemplateModelTest {
     }
 
     @Test
+    void buckets_areNamedAsCloudFormationWould_andTheirReferencesResolve() {
+        TemplateModel model = TemplateModel.parse("""
+                Resources:
+                  MediaBucket:
+                    Type: AWS::S3::Bucket
+                  NamedBucket:
+                    Type: AWS::S3::Bucket
+                    Properties:
+                      BucketName: !Sub "${AWS::StackName}-exports-${AWS::AccountId}"
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x.Y::handleRequest
+                      Environment:
+                        Variables:
+                          MEDIA_BUCKET: !Ref MediaBucket
+                          MEDIA_BUCKET_ARN: !GetAtt MediaBucket.Arn
+                          MEDIA_OBJECTS: !Sub "${MediaBucket.Arn}/*"
+                          MEDIA_DOMAIN: !GetAtt MediaBucket.DomainName
+                          MEDIA_REGIONAL_DOMAIN: !GetAtt [MediaBucket, RegionalDomainName]
+                          MEDIA_DUAL_STACK_DOMAIN: !GetAtt MediaBucket.DualStackDomainName
+                          EXPORTS: !Sub "s3://${NamedBucket}/"
+                          WEBSITE: !GetAtt MediaBucket.WebsiteURL
+                """);
+        assertEquals(List.of(new TemplateModel.Bucket("MediaBucket", "switchboard-mediabucket"),
+                new TemplateModel.Bucket("NamedBucket", "switchboard-exports-000000000000")), model.buckets());
+        Map<String, String> env = model.resolveEnvironment(model.function("Fn"), LOCAL);
+        assertEquals("switchboard-mediabucket", env.get("MEDIA_BUCKET"));
+        assertEquals("arn:aws:s3:::switchboard-mediabucket", env.get("MEDIA_BUCKET_ARN"));
+        assertEquals("arn:aws:s3:::switchboard-mediabucket/*", env.get("MEDIA_OBJECTS"));
+        assertEquals("switchboard-mediabucket.s3.amazonaws.com", env.get("MEDIA_DOMAIN"));
+        assertEquals("switchboard-mediabucket.s3.us-east-1.amazonaws.com", env.get("MEDIA_REGIONAL_DOMAIN"));
+        assertEquals("switchboard-mediabucket.s3.dualstack.us-east-1.amazonaws.com", env.get("MEDIA_DUAL_STACK_DOMAIN"));
+        assertEquals("s3://switchboard-exports-000000000000/", env.get("EXPORTS"));
+        assertFalse(env.containsKey("WEBSITE"), "no website locally: " + env.get("WEBSITE"));
+        assertThrows(IllegalArgumentException.class, () -> model.bucket("NoSuchBucket"));
+    }
+
+    @Test
+    void projectTemplateBucket() {
+        TemplateModel model = TemplateModel.load(TestTemplates.project());
+        assertEquals(List.of(new TemplateModel.Bucket("MediaBucket", "switchboard-mediabucket")), model.buckets());
+    }
+
+    @Test
     void testStackEnvironmentCoversTheIntrinsics() {
         TemplateModel model = TemplateModel.load(TestTemplates.testStack());
         TemplateModel.Function echo = model.function("EchoFunction");

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 
 /**
  * What IAM authorizes for one SDK call: the actions and the resource ARNs, as the services document them in the
@@ -23,8 +24,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
  *       a Query or Scan of an index is authorized on {@code table/<name>/index/<index>}.</li>
  *   <li>SQS batch calls are authorized as their single forms (SendMessageBatch needs sqs:SendMessage); the
  *       resource is the queue's ARN, derived from its URL.</li>
- *   <li>S3 multipart uploads need s3:PutObject on the object; HeadObject needs s3:GetObject; listing needs
- *       s3:ListBucket on the bucket.</li>
+ *   <li>S3 object operations are authorized on {@code arn:aws:s3:::<bucket>/<key>}, bucket operations on
+ *       {@code arn:aws:s3:::<bucket>} (S3 ARNs name no region or account). A multipart upload (create, each part,
+ *       complete) and CopyObject's target need s3:PutObject, aborting one s3:AbortMultipartUpload; HeadObject needs
+ *       s3:GetObject; ListObjects(V2) and HeadBucket need s3:ListBucket on the bucket; DeleteObjects needs
+ *       s3:DeleteObject on every key it names.
+ *       <a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html">Policy
+ *       actions for S3 operations</a></li>
  * </ul>
  */
 public final class AwsActions {
@@ -143,7 +149,16 @@ public final class AwsActions {
             case "AbortMultipartUpload" -> List.of(new Access("s3:AbortMultipartUpload", objectArn));
             case "GetObject", "HeadObject" -> List.of(new Access("s3:GetObject", objectArn));
             case "DeleteObject" -> List.of(new Access("s3:DeleteObject", objectArn));
-            case "DeleteObjects" -> List.of(new Access("s3:DeleteObject", bucketArn + "/*"));
+            case "DeleteObjects" -> {
+                // Authorized key by key: s3:DeleteObject on each object named (a denied key fails the whole call
+                // here, where S3 would report it among the batch's errors).
+                List<Access> accesses = new ArrayList<>();
+                if (request instanceof DeleteObjectsRequest batch && batch.delete() != null) {
+                    batch.delete().objects().forEach(object -> accesses.add(new Access("s3:DeleteObject",
+                            bucketArn + "/" + object.key())));
+                }
+                yield accesses.isEmpty() ? List.of(new Access("s3:DeleteObject", bucketArn + "/*")) : accesses;
+            }
             case "ListObjects", "ListObjectsV2", "HeadBucket" -> List.of(new Access("s3:ListBucket", bucketArn));
             case "ListMultipartUploads" -> List.of(new Access("s3:ListBucketMultipartUploads", bucketArn));
             case "ListParts" -> List.of(new Access("s3:ListMultipartUploadParts", objectArn));

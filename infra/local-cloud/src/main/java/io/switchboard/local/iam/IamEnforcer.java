@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
@@ -71,6 +72,7 @@ public final class IamEnforcer implements ExecutionInterceptor {
         AwsServiceException.Builder builder = switch (prefix) {
             case "dynamodb" -> DynamoDbException.builder();
             case "sqs" -> SqsException.builder();
+            case "s3" -> S3Exception.builder();
             default -> AwsServiceException.builder();
         };
         return builder.message(message).statusCode(status).awsErrorDetails(details).build();

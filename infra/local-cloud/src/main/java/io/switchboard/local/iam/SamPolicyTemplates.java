@@ -44,6 +44,8 @@ public final class SamPolicyTemplates {
             "SQSSendMessagePolicy", new Template("QueueName", List.of("sqs:SendMessage*"), List.of(QUEUE)),
             "S3ReadPolicy", new Template("BucketName", List.of("s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation",
                     "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"), List.of(BUCKET, BUCKET + "/*")),
+            "S3WritePolicy", new Template("BucketName", List.of("s3:PutObject", "s3:PutObjectAcl",
+                    "s3:PutLifecycleConfiguration"), List.of(BUCKET, BUCKET + "/*")),
             "S3CrudPolicy", new Template("BucketName", List.of("s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation",
                     "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration",
                     "s3:PutLifecycleConfiguration", "s3:DeleteObject"), List.of(BUCKET, BUCKET + "/*")));

@@ -9,11 +9,13 @@ import io.switchboard.local.TemplateModel;
 import io.switchboard.local.testing.NoIamDenials;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +29,17 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
 @NoIamDenials.ExpectsIamDenials
@@ -81,6 +94,84 @@ class IamPolicyTest {
     }
 
     @Test
+    void givenS3Calls_whenMapped_thenObjectCallsNameTheObjectAndBucketCallsTheBucket() {
+        String bucket = "arn:aws:s3:::media";
+        String object = bucket + "/c1/e1/0";
+        Map<String, SdkRequest> calls = new LinkedHashMap<>();
+        calls.put("GetObject", GetObjectRequest.builder().bucket("media").key("c1/e1/0").build());
+        calls.put("HeadObject", HeadObjectRequest.builder().bucket("media").key("c1/e1/0").build());
+        calls.put("PutObject", PutObjectRequest.builder().bucket("media").key("c1/e1/0").build());
+        calls.put("CreateMultipartUpload", CreateMultipartUploadRequest.builder().bucket("media").key("c1/e1/0").build());
+        calls.put("UploadPart", UploadPartRequest.builder().bucket("media").key("c1/e1/0").uploadId("u").partNumber(1).build());
+        calls.put("CompleteMultipartUpload", CompleteMultipartUploadRequest.builder().bucket("media").key("c1/e1/0").uploadId("u").build());
+        calls.put("AbortMultipartUpload", AbortMultipartUploadRequest.builder().bucket("media").key("c1/e1/0").uploadId("u").build());
+        calls.put("DeleteObject", DeleteObjectRequest.builder().bucket("media").key("c1/e1/0").build());
+        calls.put("ListObjectsV2", ListObjectsV2Request.builder().bucket("media").prefix("c1/").build());
+        Map<String, List<AwsActions.Access>> expected = new LinkedHashMap<>();
+        expected.put("GetObject", List.of(new AwsActions.Access("s3:GetObject", object)));
+        expected.put("HeadObject", List.of(new AwsActions.Access("s3:GetObject", object)));
+        expected.put("PutObject", List.of(new AwsActions.Access("s3:PutObject", object)));
+        expected.put("CreateMultipartUpload", List.of(new AwsActions.Access("s3:PutObject", object)));
+        expected.put("UploadPart", List.of(new AwsActions.Access("s3:PutObject", object)));
+        expected.put("CompleteMultipartUpload", List.of(new AwsActions.Access("s3:PutObject", object)));
+        expected.put("AbortMultipartUpload", List.of(new AwsActions.Access("s3:AbortMultipartUpload", object)));
+        expected.put("DeleteObject", List.of(new AwsActions.Access("s3:DeleteObject", object)));
+        expected.put("ListObjectsV2", List.of(new AwsActions.Access("s3:ListBucket", bucket)));
+        calls.forEach((operation, request) -> assertEquals(expected.get(operation), actions.of("S3", operation, request), operation));
+
+        var batch = DeleteObjectsRequest.builder().bucket("media").delete(d -> d.objects(
+                ObjectIdentifier.builder().key("c1/e1/0").build(), ObjectIdentifier.builder().key("c1/e1/1").build())).build();
+        assertEquals(List.of(new AwsActions.Access("s3:DeleteObject", object), new AwsActions.Access("s3:DeleteObject",
+                bucket + "/c1/e1/1")), actions.of("S3", "DeleteObjects", batch));
+    }
+
+    @Test
+    void givenSamS3PolicyTemplates_whenExpanded_thenTheyAllowWhatSamsDefinitionsAllowOnTheBucketAndItsObjects() {
+        TemplateModel model = TemplateModel.parse("""
+                Resources:
+                  Media:
+                    Type: AWS::S3::Bucket
+                  Reader:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x.Y::handleRequest
+                      Policies:
+                        - S3ReadPolicy: {BucketName: !Ref Media}
+                  Writer:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x.Y::handleRequest
+                      Policies:
+                        - S3WritePolicy: {BucketName: !Ref Media}
+                  Crud:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x.Y::handleRequest
+                      Policies:
+                        - S3CrudPolicy: {BucketName: !Ref Media}
+                """);
+        String bucket = "arn:aws:s3:::switchboard-media";
+        String object = bucket + "/c1/e1/0";
+        FunctionPolicy reader = new FunctionPolicy("Reader", model.policyStatements(model.function("Reader"), resources()));
+        assertTrue(reader.allows("s3:GetObject", object));
+        assertTrue(reader.allows("s3:ListBucket", bucket));
+        assertFalse(reader.allows("s3:PutObject", object));
+        assertFalse(reader.allows("s3:DeleteObject", object));
+        assertFalse(reader.allows("s3:GetObject", "arn:aws:s3:::another-bucket/c1/e1/0"));
+        FunctionPolicy writer = new FunctionPolicy("Writer", model.policyStatements(model.function("Writer"), resources()));
+        assertTrue(writer.allows("s3:PutObject", object));
+        assertFalse(writer.allows("s3:GetObject", object));
+        assertFalse(writer.allows("s3:DeleteObject", object));
+        assertFalse(writer.allows("s3:AbortMultipartUpload", object), "not in SAM's S3WritePolicy");
+        FunctionPolicy crud = new FunctionPolicy("Crud", model.policyStatements(model.function("Crud"), resources()));
+        for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")) {
+            assertTrue(crud.allows(action, object), action);
+        }
+        assertTrue(crud.allows("s3:ListBucket", bucket));
+        assertFalse(crud.allows("s3:AbortMultipartUpload", object), "not in SAM's S3CrudPolicy");
+    }
+
+    @Test
     void givenTheProjectTemplate_whenPoliciesAreResolved_thenEachFunctionGetsItsStatementsWithLocalArns() {
         TemplateModel model = TemplateModel.load(TemplateModel.locate(Path.of("")).orElseThrow());
         TemplateModel.LocalResources local = resources();
@@ -96,6 +187,13 @@ class IamPolicyTest {
                 model.policyStatements(model.function("ReplayFunction"), local));
         assertTrue(replay.allows("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:local-EventsQueue"));
         assertFalse(replay.allows("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:local-CommandsQueue"));
+        // No function touches the media bucket yet: none may.
+        for (TemplateModel.Function function : model.functions()) {
+            FunctionPolicy policy = new FunctionPolicy(function.logicalId(), model.policyStatements(function, local));
+            for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")) {
+                assertFalse(policy.allows(action, "arn:aws:s3:::switchboard-mediabucket/c1/e1/0"), function.logicalId() + " " + action);
+            }
+        }
     }
 
     @Test
