@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -45,7 +45,7 @@ final class EventWatch implements AutoCloseable {
     static final Pattern ANY_MARKER = Pattern.compile("smoke[0-9a-f]{10}");
 
     /** One event read off the queue: its type and every string of its entry (ids sit in several fields). */
-    record Seen(String messageId, String type, String subject, Set<String> strings) {
+    record Seen(String messageId, String type, Set<String> strings) {
         boolean names(String id) {
             return strings.stream().anyMatch(s -> s.contains(id));
         }
@@ -57,8 +57,11 @@ final class EventWatch implements AutoCloseable {
     private final SqsClient sqs;
     private final String queueUrl;
     private final Supplier<Instant> clock;
-    /** The messages in flight for this watch, by SQS message id: given back on close. */
-    private final Map<String, Held> held = new LinkedHashMap<>();
+    /**
+     * The messages in flight for this watch, by SQS message id: given back on close (also from a shutdown hook, while
+     * the watch may still be receiving).
+     */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** How often this watch received each message. */
     private final Map<String, Integer> receives = new HashMap<>();
     /** Every event read, in the order received (a message received again is not added twice). */
@@ -193,8 +196,14 @@ final class EventWatch implements AutoCloseable {
             List<String> batch = messageIds.subList(from, Math.min(messageIds.size(), from + 10));
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(i))
-                        .receiptHandle(held.get(batch.get(i)).receiptHandle()).visibilityTimeout(0).build());
+                Held message = held.get(batch.get(i));
+                if (message != null) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(i))
+                            .receiptHandle(message.receiptHandle()).visibilityTimeout(0).build());
+                }
+            }
+            if (entries.isEmpty()) {
+                continue;
             }
             try {
                 for (BatchResultErrorEntry error : sqs.changeMessageVisibilityBatch(request -> request
@@ -213,13 +222,13 @@ final class EventWatch implements AutoCloseable {
         try {
             event = Json.MAPPER.readTree(message.body());
         } catch (IOException notJson) {
-            return new Seen(message.messageId(), "", "", Set.of());
+            return new Seen(message.messageId(), "", Set.of());
         }
         // The entry the event is about, not the history a call.started carries (data.recentEntries): its provider
         // id and its details (a voicemail's callSid...). docs/events/switchboard-event.v1.schema.json
         Set<String> strings = new HashSet<>();
         collect(event.path("data").path("entry"), strings);
-        return new Seen(message.messageId(), event.path("type").asText(""), event.path("subject").asText(""), strings);
+        return new Seen(message.messageId(), event.path("type").asText(""), strings);
     }
 
     private static void collect(JsonNode node, Set<String> strings) {

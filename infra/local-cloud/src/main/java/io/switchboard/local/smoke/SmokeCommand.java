@@ -186,10 +186,6 @@ public final class SmokeCommand {
         }
 
         String marker = "smoke" + HexFormat.of().formatHex(randomBytes(5));
-        out.println("Smoke test of " + (options.stack() != null ? "stack " : "the outputs of ") + stack.name()
-                + (stack.status() != null ? " (" + stack.status() + ")" : "") + " in " + region + ": " + samples.size()
-                + " samples; the ids they report end in " + marker + "; events from " + queueUrl);
-
         try (SqsClient sqs = AwsClientFactory.configure(SqsClient.builder(), "SQS", aws, List.of()).build();
              SdkHttpClient awsHttp = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(29)).build()) {
             EventWatch watch = new EventWatch(sqs, queueUrl, Instant::now);
@@ -201,6 +197,9 @@ public final class SmokeCommand {
             } catch (SdkClientException e) {
                 throw SmokeProblem.of("SQS", e);
             }
+            out.println("Smoke test of " + (options.stack() != null ? "stack " : "the outputs of ") + stack.name()
+                    + (stack.status() != null ? " (" + stack.status() + ")" : "") + " in " + region + ": "
+                    + samples.size() + " samples; the ids they report end in " + marker + "; events from " + queueUrl);
 
             SecretReader secrets = new SecretReader(SignedJsonRequest.forService(aws, "SECRETS_MANAGER", "secretsmanager",
                     "secretsmanager", awsHttp));
@@ -241,7 +240,7 @@ public final class SmokeCommand {
         }
     }
 
-    /** A sample ready to send: the signed request, where it goes, and the ids its events will name. */
+    /** A sample ready to send: the signed request and the base URL it goes to. */
     private record Prepared(SampleWebhooks.Request request, String baseUrl) {
     }
 
@@ -415,8 +414,10 @@ public final class SmokeCommand {
     /** What a refusal most likely means, by status (docs/architecture.md, "The flow of one webhook"). */
     private static String hint(int status) {
         return switch (status) {
-            case 401, 403 -> status + ": the stack's secret is not the one the sample was signed with, or a Mailgun "
-                    + "timestamp is stale";
+            case 401 -> "401: the function takes another signature or password than the stack's secret gives (a "
+                    + "secret changed in the last 5 minutes, or a stack of another template?)";
+            case 403 -> "403: the function takes another signature: another Twilio auth token or URL "
+                    + "(TwilioPublicBaseUrl), another verify token, or a stale Mailgun timestamp (this machine's clock)";
             case 404 -> "404: no such route on the stack's API";
             case 413 -> "413: body over the function's limit";
             case 500 -> "500: a setting of the function is missing";
