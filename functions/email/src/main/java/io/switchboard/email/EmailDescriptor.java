@@ -1,6 +1,7 @@
 package io.switchboard.email;
 
 import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.FreshSample;
 import io.switchboard.core.channel.ProviderStandIn;
 import io.switchboard.core.channel.SampleRequest;
 import io.switchboard.core.http.UrlEncodedForm;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -60,6 +62,56 @@ public final class EmailDescriptor implements ChannelDescriptor {
     @Override
     public Optional<ProviderStandIn> standIn() {
         return Optional.of(new SesStandIn());
+    }
+
+    /**
+     * The message's Message-ID (what the function keys the entry by) with the marker put before its '@', wherever
+     * the body carries it (a header of the raw message, Postmark's {@code Headers}, Mailgun's {@code message-headers},
+     * SendGrid's {@code headers}); {@link #signSample} then authenticates the new body. A message without one, or
+     * whose id is written in a way this does not find, is left as it is.
+     */
+    @Override
+    public FreshSample freshSample(SampleRequest sample, String marker) {
+        String before = messageId(sample);
+        if (before == null) {
+            return FreshSample.unchanged(sample);
+        }
+        int at = before.lastIndexOf('@');
+        String after = at < 0 ? before + marker : before.substring(0, at) + marker + before.substring(at);
+        byte[] body;
+        if (sample.headers().getOrDefault("content-type", "").toLowerCase(Locale.ROOT)
+                .startsWith("application/x-www-form-urlencoded")) {
+            body = UrlEncodedForm.encode(UrlEncodedForm.parse(sample.body()).stream()
+                    .map(field -> Map.entry(field.getKey(), field.getValue().replace(before, after))).toList());
+        } else {
+            // Byte for byte outside the id (the id is ASCII; ISO-8859-1 maps every byte to one char and back).
+            body = new String(sample.body(), StandardCharsets.ISO_8859_1).replace(before, after)
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        }
+        SampleRequest renamed = sample.withBody(body);
+        return after.equals(messageId(renamed)) ? new FreshSample(renamed, List.of(after)) : FreshSample.unchanged(sample);
+    }
+
+    /** The Message-ID the route's parser reads from the sample, or null. */
+    private static String messageId(SampleRequest sample) {
+        String contentType = sample.headers().get("content-type");
+        try {
+            ParsedEmail email;
+            if (sample.path().endsWith("/postmark")) {
+                email = PostmarkParser.parse(sample.body());
+            } else if (sample.path().endsWith("/mailgun")) {
+                email = MailgunParser.parse(FormFields.parse(sample.body(), contentType));
+            } else if (sample.path().endsWith("/sendgrid")) {
+                email = SendGridParser.parse(FormFields.parse(sample.body(), contentType));
+            } else if (sample.path().endsWith("/mime")) {
+                email = MimeEmailParser.parse(sample.body());
+            } else {
+                return null;
+            }
+            return email.messageId();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /**

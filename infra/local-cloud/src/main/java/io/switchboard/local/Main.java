@@ -37,6 +37,7 @@ public final class Main {
                                    (default: the real providers)
               --help               this text
               replay --help        announce stored changes again to one queue (a separate command)
+              smoke --help         check a deployed stack end to end: signed samples in, events out (a separate command)
 
             Webhook secrets (each channel's app secret, verify token...) come from environment variables or
             --env-file; each one left unset gets its development default (printed at startup; local only, the
@@ -67,6 +68,10 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("replay")) {
             System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("smoke")) {
+            System.exit(io.switchboard.local.smoke.SmokeCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             return;
         }
         LocalCloud.Options options;

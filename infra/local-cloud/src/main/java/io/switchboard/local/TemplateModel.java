@@ -131,6 +131,7 @@ public final class TemplateModel {
     private final Path source;
     private final Map<String, Object> parameters;
     private final Map<String, Object> conditions;
+    private final Map<String, Object> outputs;
     private final Map<String, Map<String, Object>> resources;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Map<String, Queue> queues = new LinkedHashMap<>();
@@ -152,6 +153,7 @@ public final class TemplateModel {
             }
         }
         this.conditions = map(template.get("Conditions"));
+        this.outputs = map(template.get("Outputs"));
         this.resources = new LinkedHashMap<>();
         map(template.get("Resources")).forEach((id, resource) -> resources.put(id, map(resource)));
         Map<String, Object> functionGlobals = map(map(template.get("Globals")).get("Function"));
@@ -241,6 +243,22 @@ public final class TemplateModel {
 
     public Function function(String logicalId) {
         return require(functions, logicalId, "function");
+    }
+
+    /** The names of the template's parameters. */
+    public java.util.Set<String> parameterNames() {
+        return java.util.Collections.unmodifiableSet(parameters.keySet());
+    }
+
+    /** The names of the outputs whose value is {@code !Ref logicalId} (e.g. ChannelSecretArn for ChannelSecret). */
+    public List<String> outputsReferencing(String logicalId) {
+        List<String> names = new ArrayList<>();
+        outputs.forEach((name, output) -> {
+            if (map(map(output).get("Value")).get("Ref") instanceof String ref && ref.equals(logicalId)) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     /** Secrets a function's environment points at ({@code SWITCHBOARD_SECRET_ID: !Ref ChannelSecret}). */

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.core.channel.ChannelDescriptor;
+import io.switchboard.core.channel.FreshSample;
 import io.switchboard.core.channel.SampleRequest;
+import io.switchboard.local.console.SampleWebhooks;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The local cloud learns its channels from their descriptors: it names none itself. */
@@ -49,5 +53,38 @@ class ChannelDescriptorsTest {
                 Map.of("x-hub-signature-256", "sha256=stale"), body), "http://localhost:3000", settings::get);
         assertEquals(io.switchboard.meta.HubSignature.sign(body, "s3cret"), delivery.headers().get("x-hub-signature-256"));
         assertTrue(delivery.headers().get("x-hub-signature-256").startsWith("sha256="));
+    }
+
+    @Test
+    void givenEveryDeliverySample_whenMadeFresh_thenTheIdsItReportsCarryTheMarker_oneCallStaysOneCall() {
+        String marker = "smoke0123456789";
+        Set<String> callIds = new HashSet<>();
+        for (SampleWebhooks.Sample sample : SampleWebhooks.list(TestTemplates.project().toAbsolutePath().getParent()
+                .resolve("events"))) {
+            ChannelDescriptor channel = SampleWebhooks.descriptor(sample.channel()).orElseThrow();
+            SampleRequest stored = SampleWebhooks.request(sample);
+            FreshSample fresh = channel.freshSample(stored, marker);
+            if (sample.method().equals("GET")) {
+                assertEquals(List.of(), fresh.ids(), sample.name() + ": a handshake reports nothing");
+                continue;
+            }
+            assertTrue(!fresh.ids().isEmpty(), sample.name() + " renames the ids it reports");
+            String body = new String(fresh.request().body(), StandardCharsets.UTF_8);
+            for (String id : fresh.ids()) {
+                assertTrue(id.contains(marker), id);
+                String before = id.replace(marker, "");
+                assertTrue(new String(stored.body(), StandardCharsets.UTF_8).contains(before)
+                        || new String(stored.body(), StandardCharsets.UTF_8).contains(java.net.URLEncoder.encode(before,
+                        StandardCharsets.UTF_8)), sample.name() + ": " + before + " is the sample's own id");
+                assertTrue(body.contains(id) || body.contains(java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)),
+                        sample.name() + ": the body carries " + id);
+            }
+            if (sample.name().startsWith("twilio-voice-")) {
+                fresh.ids().stream().filter(id -> id.startsWith("CA")).forEach(callIds::add);
+            }
+            assertEquals(stored.headers(), fresh.request().headers(), sample.name() + ": signing comes after");
+        }
+        // The voice samples are one call: its start, recording, transcription and end name the same renamed CallSid.
+        assertEquals(1, callIds.size(), callIds.toString());
     }
 }

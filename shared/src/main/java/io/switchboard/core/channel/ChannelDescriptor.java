@@ -68,6 +68,20 @@ public interface ChannelDescriptor {
         return Optional.empty();
     }
 
+    /**
+     * The sample as a new delivery: the provider's ids of what it reports (a message's, a call's, a recording's)
+     * made distinct with {@code marker}, each id as the same new id in every sample (so that samples about one call
+     * still name one call), in a form the provider could send (the marker is letters and digits). A stack stores a
+     * provider's id once (a retry creates nothing new), so the smoke command renames them to see its samples stored
+     * and announced again on a stack that stored them before. Called before {@link #signSample}, which signs what
+     * this returns. The default renames nothing: such a sample is stored the first time only.
+     *
+     * @param marker letters and digits, unique to one run
+     */
+    default FreshSample freshSample(SampleRequest sample, String marker) {
+        return FreshSample.unchanged(sample);
+    }
+
     /** Every channel on the class path, by name. */
     static List<ChannelDescriptor> all() {
         return ServiceLoader.load(ChannelDescriptor.class).stream().map(ServiceLoader.Provider::get)

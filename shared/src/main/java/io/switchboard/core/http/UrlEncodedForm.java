@@ -2,6 +2,7 @@ package io.switchboard.core.http;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,19 @@ public final class UrlEncodedForm {
             return new ArrayList<>();
         }
         return pairs(WebhookRequest.decode(body, charset), text -> decodeStrict(text, charset));
+    }
+
+    /** The pairs as a body, UTF-8, spaces as '+': what {@link #parse} reads back as the same pairs. */
+    public static byte[] encode(List<Map.Entry<String, String>> pairs) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, String> pair : pairs) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(URLEncoder.encode(pair.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(pair.getValue(), StandardCharsets.UTF_8));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<Map.Entry<String, String>> pairs(String body, UnaryOperator<String> decoder) {

@@ -98,6 +98,14 @@ public final class SampleWebhooks {
      * @param settings the serving function's settings (its secrets, a public base URL)
      */
     public static Request prepare(Sample sample, String baseUrl, Function<String, String> settings) {
+        SampleRequest unsigned = request(sample);
+        SampleRequest signed = descriptor(sample.channel())
+                .map(channel -> channel.signSample(unsigned, baseUrl, settings)).orElse(unsigned);
+        return new Request(sample.name(), signed.method(), signed.pathAndQuery(), signed.headers(), signed.body());
+    }
+
+    /** The sample as stored: method, path and query, the provider's headers, the body; signed for the sample host. */
+    public static SampleRequest request(Sample sample) {
         JsonNode event = read(sample.source());
         byte[] body = body(event);
         String query = event.path("rawQueryString").asText("");
@@ -108,10 +116,12 @@ public final class SampleWebhooks {
         for (String name : List.of("host", "content-length", "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto")) {
             headers.remove(name);
         }
-        SampleRequest unsigned = new SampleRequest(sample.method(), pathAndQuery, headers, body);
-        SampleRequest signed = ChannelDescriptor.all().stream().filter(channel -> channel.name().equals(sample.channel()))
-                .findFirst().map(channel -> channel.signSample(unsigned, baseUrl, settings)).orElse(unsigned);
-        return new Request(sample.name(), signed.method(), signed.pathAndQuery(), signed.headers(), signed.body());
+        return new SampleRequest(sample.method(), pathAndQuery, headers, body);
+    }
+
+    /** The descriptor of the channel of this name, if one is on the class path. */
+    public static java.util.Optional<ChannelDescriptor> descriptor(String channel) {
+        return ChannelDescriptor.all().stream().filter(descriptor -> descriptor.name().equals(channel)).findFirst();
     }
 
     static byte[] body(JsonNode event) {
