@@ -84,6 +84,16 @@ public final class SampleWebhooks {
                 channelOf(path), source));
     }
 
+    /** Whether the sample is a file of this folder (not a descriptor's own sample). */
+    public static boolean isIn(Sample sample, Path folder) {
+        try {
+            return "file".equals(sample.source().getProtocol()) && Path.of(sample.source().toURI()).toAbsolutePath()
+                    .normalize().startsWith(folder.toAbsolutePath().normalize());
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** The channel's name (its descriptor's): the first segment after /webhooks/. */
     static String channelOf(String path) {
         String rest = path.substring("/webhooks/".length());

@@ -63,11 +63,11 @@ public final class SmokeCommand {
               --outputs FILE         instead of --stack: the outputs as JSON, as printed by aws cloudformation
                                      describe-stacks --stack-name NAME --query 'Stacks[0].Outputs'
               --parameter NAME=VALUE with --outputs: a parameter the stack was deployed with (repeatable), e.g.
-                                     TwilioPublicBaseUrl=https://hooks.example.com
+                                     a public base URL a signature covers
               --region REGION        the stack's region (default: AWS_REGION, else the AWS profile's region)
               --queue-url URL        look for the events on this queue instead of the EventsQueueUrl output
               --wait SECONDS         how long to wait for the events after the last sample was sent (default 60)
-              --only PREFIX          only the samples whose name starts with PREFIX, e.g. whatsapp (repeatable)
+              --only PREFIX          only the samples whose name starts with PREFIX, e.g. a channel's name (repeatable)
               --template FILE        the template the stack was deployed from: which function serves a sample and
                                      which secret it reads (default: template.yaml here or in a parent directory)
               --events DIR           the samples (default: events/ beside the template)
@@ -160,7 +160,10 @@ public final class SmokeCommand {
         }
         Path eventsDir = options.events() != null ? options.events()
                 : templateFile.toAbsolutePath().getParent().resolve("events");
+        // The samples of the events folder: a descriptor's own samples (a channel outside the repository, shown by
+        // the console) belong to no template here.
         List<SampleWebhooks.Sample> samples = SampleWebhooks.list(eventsDir).stream()
+                .filter(sample -> SampleWebhooks.isIn(sample, eventsDir))
                 .filter(sample -> options.only().isEmpty() || options.only().stream().anyMatch(sample.name()::startsWith))
                 .toList();
         if (samples.isEmpty()) {
@@ -416,8 +419,8 @@ public final class SmokeCommand {
         return switch (status) {
             case 401 -> "401: the function takes another signature or password than the stack's secret gives (a "
                     + "secret changed in the last 5 minutes, or a stack of another template?)";
-            case 403 -> "403: the function takes another signature: another Twilio auth token or URL "
-                    + "(TwilioPublicBaseUrl), another verify token, or a stale Mailgun timestamp (this machine's clock)";
+            case 403 -> "403: the function takes another signature: another signing secret or signed URL "
+                    + "(a public base URL parameter), another verify token, or a stale timestamp (this machine's clock)";
             case 404 -> "404: no such route on the stack's API";
             case 413 -> "413: body over the function's limit";
             case 500 -> "500: a setting of the function is missing";
@@ -441,7 +444,7 @@ public final class SmokeCommand {
     }
 
     /**
-     * The function's environment as on the stack, for its signing settings (TWILIO_PUBLIC_BASE_URL...): parameters
+     * The function's environment as on the stack, for its signing settings (a public base URL...): parameters
      * resolved to the stack's values; resources are no settings a signature needs, so they resolve to their ids.
      */
     private static Map<String, String> resolvedEnvironment(TemplateModel model, TemplateModel.Function function) {

@@ -98,8 +98,8 @@ record StackInputs(String name, String status, Map<String, String> outputs, Map<
 
     /**
      * The base URL a sample's path is sent to: the part before {@code /webhooks/} of the output whose webhook path is
-     * the longest prefix of the sample's (WhatsAppWebhookUrl for /webhooks/whatsapp, EmailWebhookBaseUrl for
-     * /webhooks/email/postmark), or null when no output serves the path.
+     * the longest prefix of the sample's (a channel's webhook URL output for {@code /webhooks/<channel>}, a base URL
+     * output for the routes under it), or null when no output serves the path.
      */
     String webhookBase(String samplePath) {
         String best = null;
