@@ -5,8 +5,8 @@ package io.switchboard.core.model;
  * <ul>
  *   <li>{@code pending}: held by the provider (a media id or URL); the media function has yet to fetch it;</li>
  *   <li>{@code stored}: kept in the media bucket, downloadable through the customer API; final;</li>
- *   <li>{@code reference}: not kept, and never fetched: the attachment names where it is (an Instagram media URL,
- *       a link, a helpdesk's own URL), or nothing (entries stored before media were kept);</li>
+ *   <li>{@code reference}: not kept, and never fetched: the attachment names where it is (media of a channel whose
+ *       media are not fetched, a link, a helpdesk's own URL), or nothing (entries stored before media were kept);</li>
  *   <li>{@code failed}: could not be kept, for its {@code reason}.</li>
  * </ul>
  * A state only moves forward: pending to stored or failed, failed to stored (a later fetch that succeeded); stored
