@@ -185,7 +185,8 @@ class CustomerApi {
             throw ApiProblem.badRequest("before is not a cursor this API can read any more; start from the newest");
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.set("entries", Json.MAPPER.valueToTree(page.entries().stream().map(ChangeEvents::entryData).toList()));
+        body.set("entries", Json.MAPPER.valueToTree(page.entries().stream()
+                .map(entry -> ChangeEvents.entryData(customerId, entry)).toList()));
         if (page.next() == null) {
             body.putNull("next");
         } else {

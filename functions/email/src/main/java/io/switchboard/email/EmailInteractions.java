@@ -3,6 +3,7 @@ package io.switchboard.email;
 import io.switchboard.core.ingest.InputRules;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
@@ -60,7 +61,11 @@ public final class EmailInteractions {
         EntryKind kind = email.bounce() != null ? EntryKind.BOUNCE
                 : isAutoReply(email.headers()) ? EntryKind.AUTO_REPLY : EntryKind.MESSAGE;
 
-        List<Attachment> attachments = email.attachments();
+        // An email's attachments come in the webhook's body, not from a provider that holds them: there is nothing
+        // for the media function to fetch (a cid: media id names a MIME part), so until the webhook keeps their
+        // bytes they are references (docs/architecture.md, "Media").
+        List<Attachment> attachments = email.attachments().stream()
+                .map(attachment -> attachment.withStatus(AttachmentStatus.REFERENCE)).toList();
         Integer attachmentsOmitted = null;
         if (attachments.size() > InputRules.MAX_ATTACHMENTS) {
             // The core refuses entries with more; a customer's message must not be lost for its 51st image.

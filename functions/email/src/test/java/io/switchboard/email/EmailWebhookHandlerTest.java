@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.EntryKind;
 import io.switchboard.core.model.Identity;
@@ -52,7 +53,8 @@ class EmailWebhookHandlerTest {
         assertEquals("agent-parcel-0001@support.example.net", entry.replyTo());
         assertEquals(true, entry.details().get("hasHtml"));
         assertEquals(List.of(Map.of("address", "jon.chen@example.com", "name", "Jon Chen")), entry.details().get("cc"));
-        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_tracking01", null, "tracking.png", null, 70L)),
+        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_tracking01", null, "tracking.png", null, 70L)
+                        .withStatus(AttachmentStatus.REFERENCE)),
                 entry.attachments());
         assertEquals("Ivy Chen", directory.find(Identity.email("Ivy.Chen@example.com")).orElseThrow().displayName());
     }
@@ -155,6 +157,7 @@ class EmailWebhookHandlerTest {
         assertEquals("receipt-6120.pdf", receipt.filename());
         assertEquals("application/pdf", receipt.mimeType());
         assertEquals(69L, receipt.sizeBytes());
+        assertEquals(AttachmentStatus.REFERENCE, receipt.status(), "its bytes are not kept yet");
     }
 
     @Test
@@ -212,7 +215,8 @@ class EmailWebhookHandlerTest {
         assertEquals("Cancel my subscription – account 3310", entry.details().get("subject"));
         assertEquals("Please cancel my subscription for account 3310 at the end of the month.", entry.text());
         assertEquals(Instant.parse("2026-12-02T09:00:00Z"), entry.occurredAt());
-        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_screenshot01", null, "screenshot.png", null, 70L)),
+        assertEquals(List.of(new Attachment("image", "image/png", "cid:ii_screenshot01", null, "screenshot.png", null, 70L)
+                        .withStatus(AttachmentStatus.REFERENCE)),
                 entry.attachments());
         assertEquals("/email/sendgrid", entry.source());
     }

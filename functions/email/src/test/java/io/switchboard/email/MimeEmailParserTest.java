@@ -65,7 +65,8 @@ class MimeEmailParserTest {
         assertEquals(List.of(Map.of("address", "dan@example.com", "name", "Dan Ops")), entry.details().get("cc"));
         assertEquals(2, entry.attachments().size());
         Attachment image = entry.attachments().get(0);
-        assertEquals(new Attachment("image", "image/png", "cid:hinge-photo@example.com", null, "hinge.png", null, 70L), image);
+        assertEquals(new Attachment("image", "image/png", "cid:hinge-photo@example.com", null, "hinge.png", null, 70L)
+                .withStatus(io.switchboard.core.model.AttachmentStatus.REFERENCE), image, "its bytes are not kept yet");
         Attachment pdf = entry.attachments().get(1);
         assertEquals("document", pdf.type());
         assertEquals("application/pdf", pdf.mimeType());

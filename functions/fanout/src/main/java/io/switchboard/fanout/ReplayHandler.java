@@ -10,6 +10,9 @@ import io.switchboard.core.events.EventPublisher;
 import io.switchboard.core.events.EventSizes;
 import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.log.LogChange;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
+import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.ops.Telemetry;
 import io.switchboard.core.store.LogItems;
@@ -36,8 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  * random) goes into the messages' FIFO deduplication ids, so the queue does not drop the replay as a repeat.
  *
  * <p>Each stored item is mapped the way the fan-out maps the stream record that wrote it ({@link ChangeEvents}):
- * the customer's creation, each entry's arrival, and its current status and latest amendment, with the same event ids
- * the fan-out gave them, so a consumer that has them already drops them. Order: per customer, its creation, then its
+ * the customer's creation, each entry's arrival, and its current status and latest amendment, and each of its
+ * attachments that was stored or failed, with the same event ids the fan-out gave them, so a consumer that has them
+ * already drops them (an attachment stored with its entry, which the fan-out announced in the entry's arrival alone,
+ * is announced on its own too: a consumer that has the arrival would drop it and miss the state). Order: per customer, its creation, then its
  * entries in provider-time order (the FIFO group is the customer). Earlier statuses of an entry (sent before
  * delivered) are not replayed: the log keeps only the latest. docs/runbook.md, "Replay".
  */
@@ -165,12 +170,24 @@ public class ReplayHandler extends LambdaFunction<Map<String, Object>, Map<Strin
             // As the fan-out saw it: inserted (arrival, and a placeholder's or ended call's status) ...
             add(events, ChangeEvents.of(new LogChange.EntryChanged(customerId, null, entry), customer,
                     id -> log.history(id, recent + 1)));
-            // ... then changed to what it is now from a state with no status and no amendment: the current status
-            // and the latest amendment, with the ids their own stream records gave them.
-            LogChange.LoggedEntry bare = new LogChange.LoggedEntry(entry.entry(), null, Map.of(), 0);
+            // ... then changed to what it is now from a state with no status, no amendment and its kept attachments
+            // pending: the current status, the latest amendment and each attachment's outcome, with the ids their own
+            // stream records gave them.
+            LogChange.LoggedEntry bare = new LogChange.LoggedEntry(withAttachmentsPending(entry.entry()), null, Map.of(), 0);
             add(events, ChangeEvents.of(new LogChange.EntryChanged(customerId, bare, entry), customer));
         }
         return List.copyOf(events.values());
+    }
+
+    /** The entry as it was before the media function fetched its attachments: stored and failed ones pending. */
+    private static ConversationEntry withAttachmentsPending(ConversationEntry entry) {
+        List<Attachment> attachments = entry.attachments().stream()
+                .map(attachment -> attachment.status().settled() ? attachment.withStatus(AttachmentStatus.PENDING) : attachment)
+                .toList();
+        return new ConversationEntry(entry.id(), entry.channel(), entry.source(), entry.direction(), entry.kind(),
+                entry.occurredAt(), entry.text(), attachments, entry.providerMessageId(), entry.replyTo(),
+                entry.conversationId(), entry.opensConversation(), entry.status(), entry.statusAt(), entry.details(),
+                entry.placeholder());
     }
 
     private static void add(Map<String, CloudEvent> events, List<CloudEvent> more) {

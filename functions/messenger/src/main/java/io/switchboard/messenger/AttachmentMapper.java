@@ -3,6 +3,7 @@ package io.switchboard.messenger;
 import com.fasterxml.jackson.databind.JsonNode;
 import static io.switchboard.core.json.JsonValues.plain;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.ConversationEntry;
 import static io.switchboard.meta.MetaPayload.coordinate;
 import static io.switchboard.meta.MetaPayload.text;
@@ -25,9 +26,12 @@ final class AttachmentMapper {
     }
 
     /**
+     * @param keepsMedia false on Instagram: its media are kept as references and never fetched (docs/architecture.md,
+     *                   "Media"); on Messenger, the media types' URLs are fetched by the media function (pending)
      * @return true when every attachment is a location
      */
-    static boolean attachments(JsonNode list, ConversationEntry.Builder entry, List<Attachment> attachments) {
+    static boolean attachments(JsonNode list, ConversationEntry.Builder entry, List<Attachment> attachments,
+                               boolean keepsMedia) {
         if (list == null || !list.isArray() || list.isEmpty()) {
             return false;
         }
@@ -50,7 +54,10 @@ final class AttachmentMapper {
                 others.add(plain(attachment));
                 continue;
             }
-            attachments.add(new Attachment(type, null, null, url, null, title, null));
+            // Only media the customer sent are fetched; a link, a post, a reel, a template or a location is a
+            // reference: what it names is content of its own, not the message's media.
+            Attachment mapped = new Attachment(type, null, null, url, null, title, null);
+            attachments.add(keepsMedia && MEDIA.contains(type) ? mapped : mapped.withStatus(AttachmentStatus.REFERENCE));
             switch (type) {
                 case "location" -> {
                     // Location shared from the composer (older Messenger clients): payload.coordinates.lat/long.

@@ -7,6 +7,7 @@ import static io.switchboard.core.json.JsonValues.bool;
 import static io.switchboard.core.json.JsonValues.plain;
 import static io.switchboard.core.json.JsonValues.requiredText;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Direction;
 import io.switchboard.core.model.EntryKind;
@@ -86,7 +87,8 @@ final class MessageMapper {
         entry.detail("referral", plain(message.get("referral")));   // a message that came from an ad or a shop
 
         List<Attachment> attachments = new ArrayList<>();
-        boolean onlyLocations = AttachmentMapper.attachments(message.get("attachments"), entry, attachments);
+        boolean onlyLocations = AttachmentMapper.attachments(message.get("attachments"), entry, attachments,
+                event.account().platform().channel() != Channel.INSTAGRAM);
         entry.attachments(attachments);
 
         if (text == null && attachments.isEmpty() || message.path("is_unsupported").asBoolean(false)) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.ingest.Interaction;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.DeliveryStatus;
@@ -98,6 +99,7 @@ class MessengerPayloadParserTest {
                 assertEquals(type, attachment.type());
                 assertTrue(attachment.url().startsWith("https://"), type);
                 assertNull(attachment.mediaId(), type);
+                assertEquals(AttachmentStatus.PENDING, attachment.status(), type + ": the media function fetches it");
                 assertFalse(entry.details().containsKey("attachmentPayloads"), type);
             }
         }
@@ -114,6 +116,7 @@ class MessengerPayloadParserTest {
             Attachment location = entry.attachments().get(0);
             assertEquals("location", location.type());
             assertTrue(location.url().startsWith("https://l.facebook.com/"));
+            assertEquals(AttachmentStatus.REFERENCE, location.status(), "a map link, no media of the message");
         }
 
         @Test
@@ -124,7 +127,7 @@ class MessengerPayloadParserTest {
             assertEquals(EntryKind.MESSAGE, entry.kind());
             assertEquals("look at this https://www.example.com/product/4417", entry.text());
             assertEquals(List.of(new Attachment("fallback", null, null, "https://www.example.com/product/4417", null,
-                    "Blue running shoe, size 42", null)), entry.attachments());
+                    "Blue running shoe, size 42", null).withStatus(AttachmentStatus.REFERENCE)), entry.attachments());
             assertEquals("Blue running shoe, size 42", entry.details().get("fallbackTitle"));
         }
 
@@ -403,6 +406,7 @@ class MessengerPayloadParserTest {
             assertEquals(EntryKind.MESSAGE, entry.kind());
             assertEquals("story_mention", entry.attachments().get(0).type());
             assertTrue(entry.attachments().get(0).url().startsWith("https://lookaside.fbsbx.com/"));
+            assertEquals(AttachmentStatus.REFERENCE, entry.attachments().get(0).status());
             assertEquals(true, entry.details().get("storyMention"));
         }
 
@@ -412,6 +416,8 @@ class MessengerPayloadParserTest {
             ConversationEntry entry = onlyEntry(Platform.INSTAGRAM, Fixtures.instagram("image_attachment.json"));
             // then
             assertEquals("image", entry.attachments().get(0).type());
+            assertTrue(entry.attachments().get(0).url().startsWith("https://"));
+            assertEquals(AttachmentStatus.REFERENCE, entry.attachments().get(0).status(), "Instagram media are never fetched");
         }
 
         @Test

@@ -241,6 +241,7 @@ class TwilioPayloadParserTest {
             assertEquals("audio", audio.type());
             assertEquals("https://api.twilio.com/2010-04-01/Accounts/AC3f2b8c9d0e1f4a5b6c7d8e9f0a1b2c3d/Recordings/"
                     + RECORDING_SID, audio.url());
+            assertEquals(io.switchboard.core.model.AttachmentStatus.PENDING, audio.status(), "the recording is to be fetched");
             assertNull(voicemail.text());
         }
 
@@ -322,6 +323,7 @@ class TwilioPayloadParserTest {
             assertTrue(message.attachments().get(0).url().endsWith("/Media/ME0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d"));
             assertEquals("document", message.attachments().get(1).type());
             assertEquals("application/pdf", message.attachments().get(1).mimeType());
+            assertEquals(io.switchboard.core.model.AttachmentStatus.PENDING, message.attachments().get(1).status());
         }
 
         @Test

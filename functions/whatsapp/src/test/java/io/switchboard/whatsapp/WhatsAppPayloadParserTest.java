@@ -80,6 +80,8 @@ class WhatsAppPayloadParserTest {
             assertEquals("This arrived broken", entry.text());
             assertEquals(List.of(Attachment.media("image", "image/jpeg", "1479537139650973", "This arrived broken", null)),
                     entry.attachments());
+            assertEquals(io.switchboard.core.model.AttachmentStatus.PENDING, entry.attachments().get(0).status(),
+                    "held by Meta until the media function fetches it");
         }
 
         @Test

@@ -31,6 +31,18 @@ final class WhatsAppWebhooks {
         });
     }
 
+    /** An image held by Meta under its media id (fetched through the Graph API's media endpoint). */
+    static String image(String waId, String profileName, String wamid, Instant at, String mediaId, String caption) {
+        ObjectNode message = message(waId, wamid, at, "image");
+        message.putObject("image").put("id", mediaId).put("mime_type", "image/jpeg").put("caption", caption);
+        return envelope(value -> {
+            ObjectNode contact = value.putArray("contacts").addObject();
+            contact.putObject("profile").put("name", profileName);
+            contact.put("wa_id", waId);
+            value.putArray("messages").add(message);
+        });
+    }
+
     static String reaction(String waId, String wamid, Instant at, String reactedWamid, String emoji) {
         ObjectNode message = message(waId, wamid, at, "reaction");
         message.putObject("reaction").put("message_id", reactedWamid).put("emoji", emoji);

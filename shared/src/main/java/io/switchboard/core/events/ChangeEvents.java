@@ -1,5 +1,7 @@
 package io.switchboard.core.events;
 
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.DeliveryStatus;
@@ -73,7 +75,7 @@ public final class ChangeEvents {
         LogChange.LoggedEntry after = changed.after();
         ConversationEntry entry = after.entry();
         boolean inserted = changed.inserted();
-        Map<String, Object> data = entryData(after);
+        Map<String, Object> data = entryData(customer.id(), after);
         if (inserted && entry.opensConversation()) {
             events.add(event(customer, entry, data, EventTypes.CONVERSATION_OPENED,
                     id(entry.conversationId(), EventTypes.CONVERSATION_OPENED), Times.rfc3339(entry.occurredAt())));
@@ -86,7 +88,7 @@ public final class ChangeEvents {
             if (EventTypes.CALL_STARTED.equals(type)) {
                 arrival.data().put("recentEntries", recentEntries.apply(customer.id()).stream()
                         .filter(recent -> !recent.id().equals(entry.id()))
-                        .map(recent -> (Object) entryData(LogChange.LoggedEntry.of(recent)))
+                        .map(recent -> (Object) entryData(customer.id(), LogChange.LoggedEntry.of(recent)))
                         .toList());
             }
             events.add(arrival);
@@ -116,6 +118,34 @@ public final class ChangeEvents {
                 events.add(event(customer, entry, data, EventTypes.MESSAGE_STATUS,
                         id(entry.id(), EventTypes.MESSAGE_STATUS, entry.status().wireName()), statusTime));
             }
+        }
+        if (!contentArrived) {
+            events.addAll(attachmentEvents(customer, before.entry(), entry));
+        }
+        return events;
+    }
+
+    /**
+     * One event per attachment of the entry that reached stored or failed in this change (the media function moves
+     * one at a time). An attachment stored or failed when its entry's content arrived is announced with the entry,
+     * not again; the entry itself is not announced again for it. The id derives from the entry, the index and the
+     * state reached, so a replayed stream record repeats it.
+     */
+    private static List<CloudEvent> attachmentEvents(Customer customer, ConversationEntry before, ConversationEntry after) {
+        List<CloudEvent> events = new ArrayList<>();
+        for (int index = 0; index < after.attachments().size() && index < before.attachments().size(); index++) {
+            Attachment now = after.attachments().get(index);
+            if (!now.status().settled() || now.status() == before.attachments().get(index).status()) {
+                continue;
+            }
+            String type = now.status() == AttachmentStatus.STORED ? EventTypes.ATTACHMENT_STORED : EventTypes.ATTACHMENT_FAILED;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("entryId", after.id());
+            data.put("index", index);
+            data.put("attachment", attachmentData(customer.id(), after.id(), index, now));
+            String time = Times.rfc3339(now.settledAt() != null ? now.settledAt() : after.occurredAt());
+            events.add(CloudEvent.of(id(after.id(), type, Integer.toString(index)), after.source(), type, customer.id(),
+                    time, data));
         }
         return events;
     }
@@ -168,8 +198,13 @@ public final class ChangeEvents {
         return data;
     }
 
-    /** The entry as helpdesks see it (the JSON Schema's "entry"), with what only the log keeps about it. */
-    public static Map<String, Object> entryData(LogChange.LoggedEntry logged) {
+    /**
+     * The entry as helpdesks see it (the JSON Schema's "entry"), with what only the log keeps about it.
+     *
+     * @param customerId the customer whose timeline shows it (the event's subject): stored attachments are
+     *                   downloaded under it
+     */
+    public static Map<String, Object> entryData(String customerId, LogChange.LoggedEntry logged) {
         ConversationEntry entry = logged.entry();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", entry.id());
@@ -178,7 +213,11 @@ public final class ChangeEvents {
         data.put("kind", entry.kind().wireName());
         data.put("occurredAt", Times.rfc3339(entry.occurredAt()));
         data.put("text", entry.text());
-        data.put("attachments", entry.attachments());
+        List<Object> attachments = new ArrayList<>(entry.attachments().size());
+        for (int index = 0; index < entry.attachments().size(); index++) {
+            attachments.add(attachmentData(customerId, entry.id(), index, entry.attachments().get(index)));
+        }
+        data.put("attachments", attachments);
         data.put("providerMessageId", entry.providerMessageId());
         data.put("replyTo", entry.replyTo());
         data.put("replyToEntryId", entry.replyToEntryId());
@@ -191,6 +230,29 @@ public final class ChangeEvents {
         data.put("details", entry.details());
         data.put("placeholder", entry.placeholder());
         data.put("amendedAt", logged.amendedAt());
+        return data;
+    }
+
+    /**
+     * An attachment as helpdesks see it (the JSON Schema's "attachment"): what the provider said of it, its state, and
+     * once stored, where the customer API serves it. The bucket's key stays in the store.
+     */
+    public static Map<String, Object> attachmentData(String customerId, String entryId, int index, Attachment attachment) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", attachment.type());
+        data.put("mimeType", attachment.mimeType());
+        data.put("mediaId", attachment.mediaId());
+        data.put("url", attachment.url());
+        data.put("filename", attachment.filename());
+        data.put("caption", attachment.caption());
+        data.put("sizeBytes", attachment.sizeBytes());
+        data.put("status", attachment.status().wireName());
+        data.put("contentType", attachment.contentType());
+        data.put("sha256", attachment.sha256());
+        data.put("reason", attachment.reason());
+        if (attachment.status() == AttachmentStatus.STORED) {
+            data.put("downloadPath", Attachment.downloadPath(customerId, entryId, index));
+        }
         return data;
     }
 

@@ -13,6 +13,13 @@ public final class EventTypes {
     public static final String CALL_STARTED = "switchboard.call.started";
     public static final String CALL_ENDED = "switchboard.call.ended";
     public static final String VOICEMAIL_RECEIVED = "switchboard.voicemail.received";
+    /**
+     * An attachment of an announced entry was kept (data: entryId, index, attachment with its downloadPath); the
+     * subject is the customer.
+     */
+    public static final String ATTACHMENT_STORED = "switchboard.attachment.stored";
+    /** An attachment of an announced entry could not be kept (data: entryId, index, attachment with its reason). */
+    public static final String ATTACHMENT_FAILED = "switchboard.attachment.failed";
     /** A send command that can never be carried out as written (data: commandId, code, reason). */
     public static final String COMMAND_REJECTED = "switchboard.command.rejected";
 

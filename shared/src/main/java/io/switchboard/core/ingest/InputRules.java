@@ -211,9 +211,12 @@ public final class InputRules {
                     || (caption != null && caption.length() > MAX_CAPTION_CHARS)) {
                 flags.put(ATTACHMENTS_TRUNCATED, true);
             }
+            // The state is the channel's (pending, reference, or stored by the webhook itself), kept as it is.
             cleaned.add(new Attachment(field(attachment.type()), field(attachment.mimeType()),
                     field(attachment.mediaId()), field(attachment.url()), Text.truncate(filename, MAX_FILENAME_CHARS),
-                    Text.truncate(caption, MAX_CAPTION_CHARS), attachment.sizeBytes()));
+                    Text.truncate(caption, MAX_CAPTION_CHARS), attachment.sizeBytes(), attachment.status(),
+                    field(attachment.contentType()), attachment.sha256(), attachment.reason(), attachment.objectKey(),
+                    attachment.settledAt()));
         }
         return cleaned;
     }

@@ -1,5 +1,6 @@
 package io.switchboard.core.log;
 
+import io.switchboard.core.model.AttachmentUpdate;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -70,6 +71,19 @@ public interface ConversationLog {
      */
     StatusOutcome applyStatus(Customer customer, StatusChange change);
 
+    /**
+     * Moves one attachment of a stored entry to {@code stored} or {@code failed}: the media function's outcome of a
+     * fetch. Only forward ({@link io.switchboard.core.model.AttachmentStatus#canMoveTo}) and conditional on the state
+     * it was read in, so a redelivered or concurrent job writes once: exactly one stored change, which the fan-out
+     * announces as one {@code switchboard.attachment.stored} or {@code .failed}. Nothing else of the entry changes,
+     * and it is not announced again.
+     *
+     * @param customerId the log partition the entry is stored in (for an entry stored before a merge, the merged
+     *                   customer's)
+     * @param index      the attachment's position in the entry's attachments, from 0
+     */
+    AttachmentOutcome updateAttachment(String customerId, String entryId, int index, AttachmentUpdate update);
+
     /** The customer's most recent entries, oldest first. */
     List<ConversationEntry> history(String customerId, int limit);
 
@@ -100,4 +114,10 @@ public interface ConversationLog {
     enum StatusOutcome { APPLIED, STALE, PLACEHOLDER_CREATED, UNKNOWN_ENTRY }
 
     enum AmendOutcome { AMENDED, UNCHANGED, MISSING }
+
+    /**
+     * UPDATED: this call moved it; UNCHANGED: it is in that state already (a redelivery; nothing written); STALE: that
+     * would not be forward (stored is final; a reference is never fetched); MISSING: no such entry or attachment.
+     */
+    enum AttachmentOutcome { UPDATED, UNCHANGED, STALE, MISSING }
 }

@@ -3,6 +3,9 @@ package io.switchboard.core.log;
 import io.micronaut.context.annotation.Secondary;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
+import io.switchboard.core.model.AttachmentUpdate;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -297,6 +300,48 @@ public class DynamoDbConversationLog implements ConversationLog {
             return Optional.of(StatusOutcome.APPLIED);
         } catch (ConditionalCheckFailedException notForward) {
             return Optional.of(StatusOutcome.STALE);
+        }
+    }
+
+    /**
+     * Optimistic: reads the entry's attachments, decides, and writes the new list conditioned on the list it read.
+     * Of two deliveries of one job, one writes and the other re-reads and finds it done (UNCHANGED); a write to
+     * another attachment of the same entry in between makes it decide again on a fresh read.
+     */
+    @Override
+    public AttachmentOutcome updateAttachment(String customerId, String entryId, int index, AttachmentUpdate update) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table())
+                    .key(LogItems.key(customerId, LogItems.entrySk(entryId))).consistentRead(true).build()).item();
+            String read = item == null ? null : LogItems.string(item, LogItems.ATTACHMENTS);
+            if (read == null || !LogItems.isEntry(item)) {
+                return AttachmentOutcome.MISSING;
+            }
+            List<Attachment> attachments = new ArrayList<>(LogItems.attachmentsFrom(read));
+            if (index < 0 || index >= attachments.size()) {
+                return AttachmentOutcome.MISSING;
+            }
+            AttachmentStatus current = attachments.get(index).status();
+            if (current == update.status()) {
+                return AttachmentOutcome.UNCHANGED;
+            }
+            if (!current.canMoveTo(update.status())) {
+                return AttachmentOutcome.STALE;
+            }
+            attachments.set(index, attachments.get(index).with(update));
+            Expressions write = new Expressions().set(LogItems.ATTACHMENTS, LogItems.s(LogItems.attachmentsJson(attachments)));
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder().tableName(table())
+                        .key(LogItems.key(customerId, LogItems.entrySk(entryId)))
+                        .updateExpression(write.update())
+                        .conditionExpression(write.name(LogItems.ATTACHMENTS) + " = " + write.value("read", LogItems.s(read)))
+                        .expressionAttributeNames(write.names())
+                        .expressionAttributeValues(write.values())
+                        .build());
+                return AttachmentOutcome.UPDATED;
+            } catch (ConditionalCheckFailedException changedMeanwhile) {
+                Transactions.pauseOrGiveUp(attempt, "attachment update");
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.json.JsonValues;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.CustomerIds;
 import io.switchboard.core.model.Identity;
@@ -199,8 +200,9 @@ public record SendCommand(String id, String source, String customerId, Identity 
                         + MAX_URL_CHARS + " characters");
             }
             String mimeType = text(item, "mimeType");
+            // The helpdesk's own URL: the provider fetches it to send it; a reference, never fetched by us.
             attachments.add(new Attachment(typeOf(mimeType), mimeType, null, url, text(item, "filename"),
-                    text(item, "caption"), null));
+                    text(item, "caption"), null).withStatus(AttachmentStatus.REFERENCE));
         }
         return attachments;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.log.LogChange;
 import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -166,7 +167,7 @@ public final class LogItems {
         item.put(PROVIDER_MESSAGE_ID, s(entry.providerMessageId()));
         putIfPresent(item, TEXT, entry.text());
         if (!entry.attachments().isEmpty()) {
-            item.put(ATTACHMENTS, s(Json.write(entry.attachments())));
+            item.put(ATTACHMENTS, s(attachmentsJson(entry.attachments())));
         }
         putIfPresent(item, REPLY_TO, entry.replyTo());
         putIfPresent(item, CONVERSATION_ID, entry.conversationId());
@@ -178,8 +179,7 @@ public final class LogItems {
     }
 
     public static ConversationEntry entryFrom(Map<String, AttributeValue> item) {
-        List<Attachment> attachments = item.containsKey(ATTACHMENTS)
-                ? read(string(item, ATTACHMENTS), new TypeReference<List<Attachment>>() { }) : List.of();
+        List<Attachment> attachments = item.containsKey(ATTACHMENTS) ? attachmentsFrom(string(item, ATTACHMENTS)) : List.of();
         Map<String, Object> details = item.containsKey(DETAILS)
                 ? read(string(item, DETAILS), new TypeReference<Map<String, Object>>() { }) : Map.of();
         String status = string(item, STATUS);
@@ -200,6 +200,60 @@ public final class LogItems {
                 instant(item, STATUS_AT),
                 details,
                 bool(item, PLACEHOLDER));
+    }
+
+    /**
+     * The {@value #ATTACHMENTS} attribute: a JSON array, one object per attachment, absent values left out. The state
+     * fields ({@code status}, {@code contentType}, {@code sha256}, {@code reason}, {@code objectKey}, {@code settledAt})
+     * came with kept media; items written before have none of them.
+     */
+    public static String attachmentsJson(List<Attachment> attachments) {
+        List<Map<String, Object>> list = new ArrayList<>(attachments.size());
+        for (Attachment attachment : attachments) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("type", attachment.type());
+            json.put("mimeType", attachment.mimeType());
+            json.put("mediaId", attachment.mediaId());
+            json.put("url", attachment.url());
+            json.put("filename", attachment.filename());
+            json.put("caption", attachment.caption());
+            json.put("sizeBytes", attachment.sizeBytes());
+            json.put("status", attachment.status().wireName());
+            json.put("contentType", attachment.contentType());
+            json.put("sha256", attachment.sha256());
+            json.put("reason", attachment.reason());
+            json.put("objectKey", attachment.objectKey());
+            json.put("settledAt", attachment.settledAt() == null ? null : time(attachment.settledAt()));
+            list.add(json);
+        }
+        return Json.write(list);
+    }
+
+    /**
+     * Reads {@link #attachmentsJson}. An attachment without a status was stored before media were kept: nothing ever
+     * fetched it, and nothing will (its provider URL or media id has long expired), so it reads as {@code reference},
+     * whatever it names.
+     */
+    public static List<Attachment> attachmentsFrom(String json) {
+        List<Map<String, Object>> list = read(json, new TypeReference<List<Map<String, Object>>>() { });
+        List<Attachment> attachments = new ArrayList<>(list.size());
+        for (Map<String, Object> item : list) {
+            String status = text(item, "status");
+            String settledAt = text(item, "settledAt");
+            Object size = item.get("sizeBytes");
+            attachments.add(new Attachment(text(item, "type"), text(item, "mimeType"), text(item, "mediaId"),
+                    text(item, "url"), text(item, "filename"), text(item, "caption"),
+                    size instanceof Number number ? number.longValue() : null,
+                    status == null ? AttachmentStatus.REFERENCE : AttachmentStatus.fromWire(status),
+                    text(item, "contentType"), text(item, "sha256"), text(item, "reason"), text(item, "objectKey"),
+                    settledAt == null ? null : Times.parse(settledAt)));
+        }
+        return attachments;
+    }
+
+    private static String text(Map<String, Object> json, String name) {
+        Object value = json.get(name);
+        return value == null ? null : value.toString();
     }
 
     /** A stream record's old and new image as a domain change. */

@@ -1,9 +1,13 @@
 package io.switchboard.core.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.core.log.LogChange;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentUpdate;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -153,6 +157,118 @@ class ChangeEventsTest {
         assertEquals(List.of(EventTypes.MESSAGE_RECEIVED), types(events));
         assertEquals("hi (edited)", ((Map<?, ?>) events.get(0).data().get("entry")).get("text"));
         assertTrue(ChangeEvents.of(LogItems.changeOf(after, after), customer).isEmpty());
+    }
+
+    @Test
+    void anAttachmentStored_isAnnouncedOnce_asAttachmentStored_notAsTheEntryAgain_andAReplayHasTheSameId() {
+        ConversationEntry entry = withMedia();
+        Map<String, AttributeValue> pending = entryItem(entry, null);
+        Map<String, AttributeValue> stored = withAttachment(pending, entry, 1,
+                entry.attachments().get(1).with(AttachmentUpdate.stored("application/pdf", 2048L, SHA, "cust-1/" + entry.id() + "/1",
+                        AT.plusSeconds(30))));
+
+        List<CloudEvent> events = ChangeEvents.of(LogItems.changeOf(pending, stored), customer);
+
+        assertEquals(List.of(EventTypes.ATTACHMENT_STORED), types(events));
+        CloudEvent event = events.get(0);
+        assertEquals("cust-1", event.subject());
+        assertEquals("/whatsapp/1", event.source());
+        assertEquals("2026-11-20T10:00:30.000Z", event.time(), "when it was stored");
+        assertEquals(entry.id(), event.data().get("entryId"));
+        assertEquals(1, event.data().get("index"));
+        Map<?, ?> attachment = (Map<?, ?>) event.data().get("attachment");
+        assertEquals("stored", attachment.get("status"));
+        assertEquals("application/pdf", attachment.get("contentType"));
+        assertEquals(2048L, attachment.get("sizeBytes"));
+        assertEquals(SHA, attachment.get("sha256"));
+        assertEquals("/v1/customers/cust-1/entries/" + entry.id() + "/attachments/1", attachment.get("downloadPath"));
+        assertFalse(io.switchboard.core.json.Json.write(event).contains("objectKey"), "the bucket's key stays in the store");
+        assertFalse(io.switchboard.core.json.Json.write(event).contains("cust-1/" + entry.id()), "nor its value");
+
+        assertEquals(events, ChangeEvents.of(LogItems.changeOf(pending, stored), customer), "a replayed record: same event");
+        assertTrue(ChangeEvents.of(LogItems.changeOf(stored, stored), customer).isEmpty(), "a later write: nothing");
+    }
+
+    @Test
+    void anAttachmentFailed_isAnnouncedOnce_withItsReason_andNoDownloadPath_thenStoredLater_onceMore() {
+        ConversationEntry entry = withMedia();
+        Map<String, AttributeValue> pending = entryItem(entry, null);
+        Attachment failedOne = entry.attachments().get(0).with(AttachmentUpdate.failed(Attachment.EXPIRED, AT.plusSeconds(5)));
+        Map<String, AttributeValue> failed = withAttachment(pending, entry, 0, failedOne);
+        Map<String, AttributeValue> storedLater = withAttachment(failed, entry, 0,
+                failedOne.with(AttachmentUpdate.stored("image/jpeg", 10L, SHA, "k", AT.plusSeconds(60))));
+
+        List<CloudEvent> failure = ChangeEvents.of(LogItems.changeOf(pending, failed), customer);
+        List<CloudEvent> success = ChangeEvents.of(LogItems.changeOf(failed, storedLater), customer);
+
+        assertEquals(List.of(EventTypes.ATTACHMENT_FAILED), types(failure));
+        Map<?, ?> attachment = (Map<?, ?>) failure.get(0).data().get("attachment");
+        assertEquals("failed", attachment.get("status"));
+        assertEquals("expired", attachment.get("reason"));
+        assertFalse(attachment.containsKey("downloadPath"));
+        assertEquals(0, failure.get(0).data().get("index"));
+        assertEquals(List.of(EventTypes.ATTACHMENT_STORED), types(success));
+        assertNotEquals(failure.get(0).id(), success.get(0).id(), "each state reached has its own id");
+    }
+
+    @Test
+    void anEntry_showsEachAttachmentsState_withADownloadPathOnlyOnceStored() {
+        ConversationEntry entry = withMedia();
+        Map<String, AttributeValue> item = withAttachment(entryItem(entry, null), entry, 1,
+                entry.attachments().get(1).with(AttachmentUpdate.stored("application/pdf", 3L, SHA, "k", AT)));
+
+        List<CloudEvent> arrival = ChangeEvents.of(LogItems.changeOf(null, item), customer);
+
+        assertEquals(List.of(EventTypes.MESSAGE_RECEIVED), types(arrival), "stored with its entry: announced with it, not again");
+        List<?> attachments = (List<?>) ((Map<?, ?>) arrival.get(0).data().get("entry")).get("attachments");
+        Map<?, ?> first = (Map<?, ?>) attachments.get(0);
+        Map<?, ?> second = (Map<?, ?>) attachments.get(1);
+        assertEquals("pending", first.get("status"));
+        assertEquals("media-1", first.get("mediaId"));
+        assertFalse(first.containsKey("downloadPath"));
+        assertEquals("stored", second.get("status"));
+        assertEquals("/v1/customers/cust-1/entries/" + entry.id() + "/attachments/1", second.get("downloadPath"));
+    }
+
+    @Test
+    void anAttachmentEventOfAHugeEntry_stillFits_andTheEntrysOwnEventsAreCutAsBefore() {
+        List<Attachment> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(new Attachment("image", "image/jpeg", "media-" + i, "https://lookaside.example/" + "x".repeat(2000),
+                    "f".repeat(200) + ".jpg", "c".repeat(1000), 1L));
+        }
+        ConversationEntry entry = ConversationEntry.builder(Channel.WHATSAPP, "wamid.big").source("/whatsapp/1")
+                .occurredAt(AT).text("t".repeat(30_000)).attachments(many).build().inConversation("conv-1", false);
+        Map<String, AttributeValue> pending = entryItem(entry, null);
+        Map<String, AttributeValue> stored = withAttachment(pending, entry, 49,
+                many.get(49).with(AttachmentUpdate.stored("image/jpeg", 5L, SHA, "k", AT)));
+
+        CloudEvent arrival = EventSizes.fit(ChangeEvents.of(LogItems.changeOf(null, stored), customer).get(0), 40_000);
+        CloudEvent storedEvent = ChangeEvents.of(LogItems.changeOf(pending, stored), customer).get(0);
+
+        assertTrue(EventSizes.size(arrival) <= 40_000);
+        assertEquals(true, arrival.data().get(EventSizes.TRUNCATED));
+        assertEquals(storedEvent, EventSizes.fit(storedEvent), "one attachment always fits");
+        assertTrue(EventSizes.size(storedEvent) < 8_000);
+    }
+
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    private static ConversationEntry withMedia() {
+        return ConversationEntry.builder(Channel.WHATSAPP, "wamid.media").source("/whatsapp/1").occurredAt(AT)
+                .attachments(List.of(new Attachment("image", "image/jpeg", "media-1", null, null, "look", null),
+                        new Attachment("document", "application/pdf", "media-2", null, "terms.pdf", null, 2000L)))
+                .build().inConversation("conv-1", false);
+    }
+
+    /** The item as the log's attachment update leaves it: only the attachments attribute differs. */
+    private static Map<String, AttributeValue> withAttachment(Map<String, AttributeValue> item, ConversationEntry entry,
+                                                              int index, Attachment attachment) {
+        List<Attachment> attachments = new java.util.ArrayList<>(LogItems.entryFrom(item).attachments());
+        attachments.set(index, attachment);
+        Map<String, AttributeValue> updated = new HashMap<>(item);
+        updated.put(LogItems.ATTACHMENTS, AttributeValue.fromS(LogItems.attachmentsJson(attachments)));
+        return updated;
     }
 
     private static List<String> types(List<CloudEvent> events) {

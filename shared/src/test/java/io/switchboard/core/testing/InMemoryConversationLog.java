@@ -1,6 +1,8 @@
 package io.switchboard.core.testing;
 
 import io.switchboard.core.log.ConversationLog;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentUpdate;
 import io.switchboard.core.model.Channel;
 import java.time.Instant;
 import io.switchboard.core.model.ConversationEntry;
@@ -90,6 +92,31 @@ public class InMemoryConversationLog implements ConversationLog {
                 entry.conversationId(), entry.opensConversation(), entry.status(), entry.statusAt(), merged,
                 entry.placeholder()));
         return AmendOutcome.AMENDED;
+    }
+
+    /** As the real one: forward only, once; a write moves one attachment and nothing else of the entry. */
+    @Override
+    public synchronized AttachmentOutcome updateAttachment(String customerId, String entryId, int index,
+                                                           AttachmentUpdate update) {
+        Map<String, ConversationEntry> entries = entriesByCustomer.getOrDefault(customerId, Map.of());
+        ConversationEntry entry = entries.get(entryId);
+        if (entry == null || index < 0 || index >= entry.attachments().size()) {
+            return AttachmentOutcome.MISSING;
+        }
+        Attachment current = entry.attachments().get(index);
+        if (current.status() == update.status()) {
+            return AttachmentOutcome.UNCHANGED;
+        }
+        if (!current.status().canMoveTo(update.status())) {
+            return AttachmentOutcome.STALE;
+        }
+        List<Attachment> attachments = new ArrayList<>(entry.attachments());
+        attachments.set(index, current.with(update));
+        entries.put(entryId, new ConversationEntry(entry.id(), entry.channel(), entry.source(), entry.direction(),
+                entry.kind(), entry.occurredAt(), entry.text(), attachments, entry.providerMessageId(), entry.replyTo(),
+                entry.conversationId(), entry.opensConversation(), entry.status(), entry.statusAt(), entry.details(),
+                entry.placeholder()));
+        return AttachmentOutcome.UPDATED;
     }
 
     @Override
