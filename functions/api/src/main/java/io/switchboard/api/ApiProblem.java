@@ -61,6 +61,21 @@ final class ApiProblem extends RuntimeException {
                 "the identity belongs to customer " + owner).with("owner", owner);
     }
 
+    /**
+     * An attachment whose bytes cannot be downloaded (yet): {@code status} pending (the media function has yet to
+     * fetch it), failed (with its {@code reason}) or reference (never fetched).
+     */
+    static ApiProblem notStored(String status, String reason) {
+        String detail = switch (status) {
+            case "pending" -> "the attachment is pending: it has not been fetched from the provider yet; retry later";
+            case "failed" -> "the attachment could not be kept: " + reason;
+            default -> "the attachment is a " + status + ": its bytes were never kept";
+        };
+        ApiProblem problem = new ApiProblem(409, "attachment-not-stored", "The attachment is not stored", detail)
+                .with("attachmentStatus", status);
+        return reason == null ? problem : problem.with("reason", reason);
+    }
+
     /** A merge that cannot be done; {@code mergedInto} (may be null) names where a merged-away customer went. */
     static ApiProblem mergeConflict(String detail, String mergedInto) {
         ApiProblem problem = new ApiProblem(409, "merge-conflict", "The customers cannot be merged", detail);

@@ -17,7 +17,11 @@ import io.switchboard.core.http.WebhookRequest;
 import io.switchboard.core.json.Json;
 import io.switchboard.core.log.ConversationLog;
 import io.switchboard.core.log.MergedTimeline;
+import io.switchboard.core.media.S3Presigner;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
 import io.switchboard.core.model.Channel;
+import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
 import io.switchboard.core.model.CustomerIds;
 import io.switchboard.core.model.Identity;
@@ -34,11 +38,14 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +74,14 @@ class CustomerApi {
     private static final Pattern LIMIT_DIGITS = Pattern.compile("[0-9]{1,4}");
     /** What SQS takes as a MessageDeduplicationId: 1 to 128 printable ASCII characters, no space. */
     private static final Pattern COMMAND_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    /** The media bucket's name (template.yaml). */
+    static final String MEDIA_BUCKET = "MEDIA_BUCKET";
+    /** How long a download's presigned URL works, in seconds (template.yaml's MediaUrlLifetimeSeconds). */
+    static final String MEDIA_URL_LIFETIME = "MEDIA_URL_LIFETIME_SECONDS";
+    static final long DEFAULT_MEDIA_URL_LIFETIME_SECONDS = 300;
+    private static final Pattern INDEX_DIGITS = Pattern.compile("[0-9]{1,4}");
+    /** The log's entry ids are "e" and 32 hex digits; this is lenient, but bounded as a store key must be. */
+    private static final Pattern ENTRY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
     private static final String OPENAPI = "/io/switchboard/api/openapi.yaml";
     /** Commands travel as ASCII: SQS refuses some characters a JSON string may hold (lone surrogates). */
     private static final ObjectWriter ASCII_JSON = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
@@ -80,6 +95,7 @@ class CustomerApi {
     private final Settings settings;
     private final Clock clock;
     private volatile String openApi;
+    private volatile S3Presigner presigner;
 
     CustomerApi(CustomerDirectory directory, ConversationLog log, TimelineCursor cursors, CommandQueue commands,
                 CommandLedger ledger, BeanProvider<ReplySender> senders, Settings settings, Clock clock) {
@@ -141,6 +157,7 @@ class CustomerApi {
             case "POST /v1/customers/{id}/identities" -> link(customerId(event), request);
             case "POST /v1/customers/{id}/messages" -> send(customerId(event), request);
             case "POST /v1/customers/{id}/merge" -> merge(customerId(event), request);
+            case "GET /v1/customers/{id}/entries/{entryId}/attachments/{n}" -> download(customerId(event), event);
             case "GET /v1/openapi.yaml" -> Responses.of(200, "application/yaml; charset=utf-8", openApi());
             // API Gateway invokes the function for the routes template.yaml gives it, and only for those.
             default -> throw ApiProblem.notFound("no route " + route + " on the customer API");
@@ -332,6 +349,70 @@ class CustomerApi {
         CustomerDirectory.MergeOutcome.TooManyIdentities tooMany = (CustomerDirectory.MergeOutcome.TooManyIdentities) outcome;
         throw ApiProblem.mergeConflict("too many identities to merge in one step: " + tooMany.identities()
                 + " identities and earlier merges to repoint, at most " + tooMany.max(), null);
+    }
+
+    /**
+     * A stored attachment: 302 to a presigned GET of its object in the media bucket (docs/architecture.md "Media"),
+     * valid for {@value #MEDIA_URL_LIFETIME} seconds (default {@value #DEFAULT_MEDIA_URL_LIFETIME_SECONDS}), served
+     * with its sniffed contentType and as a download under its file name. The entry is looked for in every log
+     * partition of the customer (as the timeline reads them), so a merged id and the survivor's both work. 404 for
+     * an unknown customer, entry or index; 409 naming the state when it is not stored (yet).
+     */
+    private APIGatewayV2HTTPResponse download(String requestedId, APIGatewayV2HTTPEvent event) {
+        Map<String, String> parameters = event.getPathParameters();
+        String entryId = parameters.get("entryId");
+        String n = parameters.get("n");
+        if (n == null || !INDEX_DIGITS.matcher(n).matches()) {
+            throw ApiProblem.badRequest("the attachment index is a whole number from 0, in ASCII digits");
+        }
+        int index = Integer.parseInt(n);
+        if (entryId == null || !ENTRY_ID.matcher(entryId).matches()) {
+            // Not an id the log gives out (and longer than a store key may be): no such entry, without a read.
+            throw ApiProblem.notFound("no entry " + entryId + " in this customer's timeline");
+        }
+        Customer customer = customer(requestedId);
+        ConversationEntry entry = null;
+        for (String partition : customer.timelinePartitions()) {
+            entry = log.find(partition, entryId).orElse(null);
+            if (entry != null) {
+                break;
+            }
+        }
+        if (entry == null) {
+            throw ApiProblem.notFound("no entry " + entryId + " in this customer's timeline");
+        }
+        if (index >= entry.attachments().size()) {
+            throw ApiProblem.notFound("entry " + entryId + " has " + entry.attachments().size() + " attachments (from 0)");
+        }
+        Attachment attachment = entry.attachments().get(index);
+        if (attachment.status() != AttachmentStatus.STORED) {
+            throw ApiProblem.notStored(attachment.status().wireName(), attachment.reason());
+        }
+        String bucket = settings.require(MEDIA_BUCKET);
+        Duration lifetime = Duration.ofSeconds(settings.get(MEDIA_URL_LIFETIME).map(Long::parseLong)
+                .orElse(DEFAULT_MEDIA_URL_LIFETIME_SECONDS));
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("response-content-disposition", Downloads.contentDisposition(attachment, index));
+        if (attachment.contentType() != null) {
+            overrides.put("response-content-type", attachment.contentType());
+        }
+        URI location = presigner().presignGet(bucket, attachment.objectKey(), clock.instant(), lifetime, overrides);
+        APIGatewayV2HTTPResponse response = APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(302)
+                // The URL is a credential for a while: no cache keeps it.
+                .withHeaders(Map.of("location", location.toString(), "cache-control", "no-store"))
+                .withIsBase64Encoded(false)
+                .build();
+        return response;
+    }
+
+    private S3Presigner presigner() {
+        S3Presigner current = presigner;
+        if (current == null) {
+            current = S3Presigner.forFunctions(settings);
+            presigner = current;
+        }
+        return current;
     }
 
     private String openApi() {

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.config.Contexts;
 import io.switchboard.core.config.Settings;
 import io.switchboard.core.json.Json;
+import io.switchboard.core.model.Attachment;
+import io.switchboard.core.model.AttachmentStatus;
+import io.switchboard.core.model.AttachmentUpdate;
 import io.switchboard.core.model.Channel;
 import io.switchboard.core.model.ConversationEntry;
 import io.switchboard.core.model.Customer;
@@ -18,6 +21,7 @@ import io.switchboard.core.testing.InMemoryCommandLedger;
 import io.switchboard.core.testing.InMemoryConversationLog;
 import io.switchboard.core.testing.InMemoryCustomerDirectory;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -208,6 +212,88 @@ class CustomerApiHandlerTest {
         call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":\"" + java.util.UUID.randomUUID() + "\"}", 404);
         call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":1}", 400);
         call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "nope", 400);
+    }
+
+    @Test
+    void aStoredAttachment_is302ToAPresignedUrlWithItsNameAndType_otherStatesAre409_unknownOnes404() {
+        handler.close();
+        handler = new CustomerApiHandler(Contexts.with(Settings.of(Map.of(CustomerApi.API_TOKEN, TOKEN,
+                "MEDIA_BUCKET", "media-bucket", "MEDIA_URL_LIFETIME_SECONDS", "60",
+                "AWS_ENDPOINT_URL_S3", "http://localhost:4566", "AWS_ENDPOINT_URL_DYNAMODB", "http://localhost:8000")),
+                directory, log, ledger));
+        Customer bob = directory.resolve(Identity.email("bob@example.com"), "Bob", "/test/1",
+                Instant.parse("2026-01-05T09:00:00Z")).customer();
+        ConversationEntry entry = ConversationEntry.builder(Channel.WHATSAPP, "media").source("/test/1")
+                .occurredAt(Instant.parse("2026-01-05T10:00:09Z")).attachments(List.of(
+                        Attachment.media("document", "application/pdf", "m1", null, "Rechnung März.pdf"),
+                        Attachment.media("image", "image/jpeg", "m2", null, null),
+                        Attachment.media("image", "image/jpeg", "m3", null, null),
+                        new Attachment("image", null, null, null, null, null, null)))
+                .build();
+        log.append(bob, entry);
+        String key = Attachment.objectKey(bob.id(), entry.id(), 0);
+        Instant at = Instant.parse("2026-01-05T10:00:12Z");
+        log.updateAttachment(bob.id(), entry.id(), 0, AttachmentUpdate.stored("application/pdf", 10L,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", key, at));
+        log.updateAttachment(bob.id(), entry.id(), 2, AttachmentUpdate.failed(Attachment.EXPIRED, at));
+        // Stored in bob's partition, asked for through ann after bob was merged into her.
+        call("POST /v1/customers/{id}/merge", ann.id(), Map.of(), "{\"from\":\"" + bob.id() + "\"}", 200);
+
+        APIGatewayV2HTTPResponse redirect = download(ann.id(), entry.id(), "0", 302);
+        assertEquals("no-store", redirect.getHeaders().get("cache-control"));
+        URI location = URI.create(redirect.getHeaders().get("location"));
+        assertEquals("localhost:4566", location.getRawAuthority());
+        assertEquals("/media-bucket/" + key, location.getRawPath());
+        String query = location.getRawQuery();
+        assertTrue(query.contains("X-Amz-Expires=60&"), query);
+        assertTrue(query.contains("&response-content-type=application%2Fpdf&"), query);
+        assertEquals("attachment; filename=\"Rechnung M_rz.pdf\"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf",
+                java.net.URLDecoder.decode(query.replaceAll(".*response-content-disposition=([^&]*).*", "$1"),
+                        java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(query.matches(".*&X-Amz-Signature=[0-9a-f]{64}$"), query);
+        download(bob.id(), entry.id(), "0", 302);
+
+        JsonNode pending = body(download(ann.id(), entry.id(), "1", 409));
+        assertEquals("pending", pending.path("attachmentStatus").asText());
+        assertEquals("urn:switchboard:problem:attachment-not-stored", pending.path("type").asText());
+        JsonNode failed = body(download(ann.id(), entry.id(), "2", 409));
+        assertEquals("failed", failed.path("attachmentStatus").asText());
+        assertEquals("expired", failed.path("reason").asText());
+        assertEquals("reference", body(download(ann.id(), entry.id(), "3", 409)).path("attachmentStatus").asText());
+        download(ann.id(), entry.id(), "4", 404);
+        download(ann.id(), "e-unknown", "0", 404);
+        download(ann.id(), "x".repeat(300), "0", 404);
+        download("00000000-0000-4000-8000-000000000000", entry.id(), "0", 404);
+        download(ann.id(), entry.id(), "-1", 400);
+        download(ann.id(), entry.id(), "one", 400);
+    }
+
+    @Test
+    void aDownloadsName_isTheFilesOwnWithoutAPath_elseOneOfItsIndexAndType() {
+        Attachment stored = Attachment.media("image", "image/png", "m", null, "C:\\Users\\ann\\scan \"1\".png")
+                .withStatus(AttachmentStatus.STORED);
+        assertEquals("scan \"1\".png", Downloads.fileName(stored, 0));
+        assertEquals("attachment; filename=\"scan _1_.png\"; filename*=UTF-8''scan%20%221%22.png",
+                Downloads.contentDisposition(stored, 0));
+        Attachment unnamed = new Attachment("audio", "audio/ogg", "m", null, null, null, 5L, AttachmentStatus.STORED,
+                "audio/ogg", null, null, "k", null);
+        assertEquals("attachment; filename=\"attachment-2.ogg\"", Downloads.contentDisposition(unnamed, 2));
+        Attachment odd = new Attachment("file", null, "m", null, "..", null, 5L, AttachmentStatus.STORED,
+                "application/x-unknown", null, null, "k", null);
+        assertEquals("attachment-0.bin", Downloads.fileName(odd, 0));
+    }
+
+    private APIGatewayV2HTTPResponse download(String id, String entryId, String n, int status) {
+        String route = "GET /v1/customers/{id}/entries/{entryId}/attachments/{n}";
+        APIGatewayV2HTTPEvent event = event(route, id, Map.of(), null);
+        event.setPathParameters(Map.of("id", id, "entryId", entryId, "n", n));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertEquals(status, response.getStatusCode(), entryId + "/" + n + " -> " + response.getBody());
+        if (status >= 400) {
+            assertEquals(ApiProblem.CONTENT_TYPE, response.getHeaders().get("content-type"));
+            assertEquals(status, body(response).path("status").asInt());
+        }
+        return response;
     }
 
     private APIGatewayV2HTTPResponse call(String route, String id, Map<String, String> query, String body, int status) {

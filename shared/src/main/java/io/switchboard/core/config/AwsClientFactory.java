@@ -117,7 +117,7 @@ public class AwsClientFactory {
         return settings.get(CALL_TIMEOUT_SECONDS).map(Long::parseLong).map(Duration::ofSeconds).orElse(API_CALL_TIMEOUT);
     }
 
-    static Region region(Settings settings) {
+    public static Region region(Settings settings) {
         return Region.of(settings.get(Settings.AWS_REGION).orElse("us-east-1"));
     }
 
@@ -127,11 +127,11 @@ public class AwsClientFactory {
                 .socketTimeout(callTimeout.minusSeconds(1));
     }
 
-    static java.util.Optional<String> endpoint(Settings settings, String serviceEnvName) {
+    public static java.util.Optional<String> endpoint(Settings settings, String serviceEnvName) {
         return settings.get(Settings.AWS_ENDPOINT_URL + "_" + serviceEnvName).or(() -> settings.get(Settings.AWS_ENDPOINT_URL));
     }
 
-    static AwsCredentialsProvider credentials(Settings settings) {
+    public static AwsCredentialsProvider credentials(Settings settings) {
         var accessKey = settings.get("AWS_ACCESS_KEY_ID");
         var secretKey = settings.get("AWS_SECRET_ACCESS_KEY");
         if (endpoint(settings, "DYNAMODB").isPresent() || endpoint(settings, "SQS").isPresent()) {
