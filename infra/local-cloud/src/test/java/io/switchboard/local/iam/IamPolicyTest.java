@@ -187,12 +187,17 @@ class IamPolicyTest {
                 model.policyStatements(model.function("ReplayFunction"), local));
         assertTrue(replay.allows("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:local-EventsQueue"));
         assertFalse(replay.allows("sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:local-CommandsQueue"));
-        // No function touches the media bucket yet: none may.
+        // The media bucket: the API presigns downloads, which S3 honours only while the signer may read the object,
+        // so it alone holds s3:GetObject on the objects, and nothing else of the bucket; no function writes or
+        // deletes media yet.
+        String object = "arn:aws:s3:::switchboard-mediabucket/c1/e1/0";
         for (TemplateModel.Function function : model.functions()) {
             FunctionPolicy policy = new FunctionPolicy(function.logicalId(), model.policyStatements(function, local));
-            for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")) {
-                assertFalse(policy.allows(action, "arn:aws:s3:::switchboard-mediabucket/c1/e1/0"), function.logicalId() + " " + action);
+            assertEquals(function.logicalId().equals("ApiFunction"), policy.allows("s3:GetObject", object), function.logicalId());
+            for (String action : List.of("s3:PutObject", "s3:DeleteObject")) {
+                assertFalse(policy.allows(action, object), function.logicalId() + " " + action);
             }
+            assertFalse(policy.allows("s3:ListBucket", "arn:aws:s3:::switchboard-mediabucket"), function.logicalId());
         }
     }
 
