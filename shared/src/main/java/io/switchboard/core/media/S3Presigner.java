@@ -2,7 +2,6 @@ package io.switchboard.core.media;
 
 import io.switchboard.core.config.AwsClientFactory;
 import io.switchboard.core.config.Settings;
-import io.switchboard.core.config.SignedJsonRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -21,7 +20,6 @@ import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Presigned S3 GET URLs (Signature Version 4 in the query string), so that a function hands out a short-lived link
@@ -43,8 +41,7 @@ public final class S3Presigner {
 
     private final AwsCredentialsProvider credentials;
     private final String region;
-    private final URI endpoint;
-    private final boolean pathStyle;
+    private final S3Address address;
 
     /**
      * @param endpoint  the S3 endpoint without a bucket: {@code https://s3.<region>.amazonaws.com}, or a local one
@@ -53,8 +50,13 @@ public final class S3Presigner {
     public S3Presigner(AwsCredentialsProvider credentials, String region, URI endpoint, boolean pathStyle) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.region = Objects.requireNonNull(region, "region");
-        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        this.pathStyle = pathStyle;
+        this.address = new S3Address(endpoint, pathStyle);
+    }
+
+    private S3Presigner(AwsCredentialsProvider credentials, String region, S3Address address) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.region = Objects.requireNonNull(region, "region");
+        this.address = address;
     }
 
     /**
@@ -65,10 +67,8 @@ public final class S3Presigner {
      * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
      */
     public static S3Presigner forFunctions(Settings settings) {
-        Region region = AwsClientFactory.region(settings);
-        var override = AwsClientFactory.endpoint(settings, "S3").map(URI::create);
-        URI endpoint = override.orElseGet(() -> SignedJsonRequest.publicEndpoint("s3", region));
-        return new S3Presigner(AwsClientFactory.credentials(settings), region.id(), endpoint, override.isPresent());
+        return new S3Presigner(AwsClientFactory.credentials(settings), AwsClientFactory.region(settings).id(),
+                S3Address.forFunctions(settings));
     }
 
     /**
@@ -85,16 +85,8 @@ public final class S3Presigner {
         String date = amzDate.substring(0, 8);
         String scope = date + "/" + region + "/" + SERVICE + "/aws4_request";
 
-        String host;
-        String path;
-        String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
-        if (pathStyle) {
-            host = authority(endpoint.getHost(), endpoint);
-            path = basePath + "/" + encode(bucket) + "/" + encodePath(key);
-        } else {
-            host = authority(bucket + "." + endpoint.getHost(), endpoint);
-            path = basePath + "/" + encodePath(key);
-        }
+        String host = address.host(bucket);
+        String path = address.path(bucket, key);
 
         // Sorted by name (all names here are ASCII, so encoded and unencoded orders agree).
         Map<String, String> query = new TreeMap<>(responseOverrides);
@@ -111,7 +103,7 @@ public final class S3Presigner {
             if (canonicalQuery.length() > 0) {
                 canonicalQuery.append('&');
             }
-            canonicalQuery.append(encode(name)).append('=').append(encode(value));
+            canonicalQuery.append(S3Address.encode(name)).append('=').append(S3Address.encode(value));
         });
 
         String canonicalRequest = "GET\n" + path + "\n" + canonicalQuery + "\n"
@@ -123,38 +115,8 @@ public final class S3Presigner {
         byte[] signingKey = hmac(hmac(hmac(key4, region), SERVICE), "aws4_request");
         String signature = HEX.formatHex(hmac(signingKey, stringToSign));
 
-        return URI.create(endpoint.getScheme() + "://" + host + path + "?" + canonicalQuery
+        return URI.create(address.endpoint().getScheme() + "://" + host + path + "?" + canonicalQuery
                 + "&X-Amz-Signature=" + signature);
-    }
-
-    /** The Host header's value: the host, and the port when it is not the scheme's default. */
-    private static String authority(String host, URI endpoint) {
-        int port = endpoint.getPort();
-        boolean defaultPort = port == -1 || ("https".equals(endpoint.getScheme()) && port == 443)
-                || ("http".equals(endpoint.getScheme()) && port == 80);
-        return defaultPort ? host : host + ":" + port;
-    }
-
-    /** An object key's path: each segment encoded, the slashes kept (S3 encodes the key once, not twice). */
-    static String encodePath(String key) {
-        return java.util.Arrays.stream(key.split("/", -1)).map(S3Presigner::encode)
-                .collect(java.util.stream.Collectors.joining("/"));
-    }
-
-    /** SigV4's URI encoding: every byte but the unreserved characters A-Z a-z 0-9 - . _ ~ as %XY, upper-case hex. */
-    static String encode(String text) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 
     private static byte[] sha256(String text) {
