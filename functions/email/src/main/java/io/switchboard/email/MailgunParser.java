@@ -31,11 +31,13 @@ public final class MailgunParser {
             to = MimeEmailParser.addresses(form.get("recipient").orElse(null));
         }
         List<Attachment> attachments = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
         for (FormFields.Field file : form.files()) {
             if (file.name().startsWith("attachment-")) {
                 String type = MimeEmailParser.baseType(file.contentType());
                 attachments.add(new Attachment(Attachments.typeOf(type), type, null, null, file.filename(), null,
                         (long) file.bytes().length));
+                contents.add(file.bytes());
             }
         }
         String html = form.get("body-html").orElse(null);
@@ -52,7 +54,7 @@ public final class MailgunParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null).withAttachmentBytes(contents);
     }
 
     /**

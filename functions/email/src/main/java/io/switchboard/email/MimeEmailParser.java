@@ -35,7 +35,7 @@ import java.util.Properties;
 /**
  * Parses an RFC 5322 message with Jakarta Mail (Eclipse Angus): multipart/alternative, mixed and related,
  * quoted-printable and base64, any charset Java knows, RFC 2047 encoded headers, inline images, and
- * delivery-status reports (RFC 3464). Attachments are measured, never kept.
+ * delivery-status reports (RFC 3464). Attachments' decoded bytes are carried to the function, which keeps them.
  *
  * <p>Real mail is often malformed. What a lenient reader recovers is recovered ({@link LenientMime}): a multipart
  * without its start boundary is read as text, a cut-off Content-Type parameter is read as far as it goes, and
@@ -108,7 +108,8 @@ public final class MimeEmailParser {
                 walk.attachments,
                 headers,
                 walk.bounce(from),
-                defects.list());
+                defects.list(),
+                walk.contents);
     }
 
     /** A header block (e.g. SendGrid's {@code headers} field) as parsed headers. */
@@ -238,6 +239,8 @@ public final class MimeEmailParser {
         String text;
         String html;
         final List<Attachment> attachments = new ArrayList<>();
+        /** Each attachment's decoded bytes, one for one with {@link #attachments}. */
+        final List<byte[]> contents = new ArrayList<>();
         boolean report;
         MailHeaders deliveryStatus;
         MailHeaders recipientStatus;
@@ -416,7 +419,9 @@ public final class MimeEmailParser {
         }
 
         private Attachment attachment(Part part, LenientMime.HeaderValue type, String filename) {
-            long size = LenientMime.content(part, defects).length;
+            byte[] content = LenientMime.content(part, defects);
+            contents.add(content);
+            long size = content.length;
             String contentId = LenientMime.header(part, "Content-ID");
             String id = contentId == null ? null : MessageIds.normalize(contentId);
             return new Attachment(Attachments.typeOf(type.value()), type.value(), id == null ? null : "cid:" + id, null,

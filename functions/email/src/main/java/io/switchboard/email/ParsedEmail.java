@@ -20,16 +20,19 @@ import java.util.Objects;
  * @param text          the plain-text body, may be null
  * @param strippedText  the reply without quoted history as the provider computed it, may be null
  * @param hasHtml       an HTML body exists
- * @param attachments   attachment metadata only (never bytes)
+ * @param attachments   attachment metadata (the entry's attachments, in order)
  * @param headers       every header, for classification (auto-replies)
  * @param bounce        what a delivery-status report says, or null when this is no bounce
  * @param mimeDefects   what was wrong with the message's structure and how it was read anyway (a missing start
  *                      boundary, a cut-off Content-Type parameter...), in a few words each; empty when nothing
+ * @param attachmentBytes each attachment's bytes as the webhook carried them, in the order of {@code attachments}
+ *                      (an entry null when they could not be read), or empty when the parser kept none: what the
+ *                      email function stores before the entry is written (docs/architecture.md, "Media")
  */
 public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAddress> cc, String subject,
                           String messageId, String inReplyTo, List<String> references, Instant date, String text,
                           String strippedText, boolean hasHtml, List<Attachment> attachments, MailHeaders headers,
-                          Bounce bounce, List<String> mimeDefects) {
+                          Bounce bounce, List<String> mimeDefects, List<byte[]> attachmentBytes) {
 
     public ParsedEmail {
         Objects.requireNonNull(from, "from");
@@ -39,10 +42,25 @@ public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAd
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
         headers = headers == null ? MailHeaders.empty() : headers;
         mimeDefects = mimeDefects == null ? List.of() : List.copyOf(mimeDefects);
+        // Nulls are allowed (unreadable content), so no List.copyOf.
+        attachmentBytes = attachmentBytes == null ? List.of()
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attachmentBytes));
+        if (!attachmentBytes.isEmpty() && attachmentBytes.size() != attachments.size()) {
+            throw new IllegalArgumentException("attachment bytes must match the attachments one for one");
+        }
         if (from.isNullSender() && bounce == null) {
             // The null sender (<>) is reserved for reports about earlier mail (RFC 5321 §4.5.5): a bounce.
             bounce = Bounce.UNKNOWN;
         }
+    }
+
+    /** A message whose attachments' bytes are not carried. */
+    public ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAddress> cc, String subject,
+                       String messageId, String inReplyTo, List<String> references, Instant date, String text,
+                       String strippedText, boolean hasHtml, List<Attachment> attachments, MailHeaders headers,
+                       Bounce bounce, List<String> mimeDefects) {
+        this(from, to, cc, subject, messageId, inReplyTo, references, date, text, strippedText, hasHtml, attachments,
+                headers, bounce, mimeDefects, List.of());
     }
 
     /** A message read without structural defects (providers that deliver parsed fields). */
@@ -52,6 +70,12 @@ public record ParsedEmail(EmailAddress from, List<EmailAddress> to, List<EmailAd
                        Bounce bounce) {
         this(from, to, cc, subject, messageId, inReplyTo, references, date, text, strippedText, hasHtml, attachments,
                 headers, bounce, List.of());
+    }
+
+    /** The same message carrying its attachments' bytes, one for one with {@link #attachments()}. */
+    public ParsedEmail withAttachmentBytes(List<byte[]> bytes) {
+        return new ParsedEmail(from, to, cc, subject, messageId, inReplyTo, references, date, text, strippedText,
+                hasHtml, attachments, headers, bounce, mimeDefects, bytes);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class PostmarkParser {
             messageId = MessageIds.normalize(text(root, "MessageID"));
         }
         List<Attachment> attachments = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
         for (JsonNode attachment : root.path("Attachments")) {
             String type = text(attachment, "ContentType");
             String contentId = MessageIds.normalize(text(attachment, "ContentID"));
@@ -57,6 +58,7 @@ public final class PostmarkParser {
                     contentId == null ? null : "cid:" + contentId, null,
                     text(attachment, "Name"), null,
                     attachment.hasNonNull("ContentLength") ? attachment.get("ContentLength").asLong() : null));
+            contents.add(content(text(attachment, "Content")));
         }
         String html = text(root, "HtmlBody");
         String textBody = text(root, "TextBody");
@@ -69,7 +71,22 @@ public final class PostmarkParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null).withAttachmentBytes(contents);
+    }
+
+    /**
+     * An attachment's {@code Content}: its bytes in base64
+     * (https://postmarkapp.com/developer/user-guide/inbound/parse-an-email); null when absent or not base64.
+     */
+    static byte[] content(String base64) {
+        if (base64 == null) {
+            return null;
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(base64);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     /**

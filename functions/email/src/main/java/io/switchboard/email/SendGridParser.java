@@ -36,6 +36,7 @@ public final class SendGridParser {
                 : headers.first("From").orElse(null));
         JsonNode info = json(form.get("attachment-info").orElse(null), "attachment-info");
         List<Attachment> attachments = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
         for (FormFields.Field file : form.files()) {
             if (!file.name().startsWith("attachment")) {
                 continue;
@@ -49,6 +50,7 @@ public final class SendGridParser {
             attachments.add(new Attachment(Attachments.typeOf(type), type,
                     contentId == null ? null : "cid:" + contentId, null,
                     filename, null, (long) file.bytes().length));
+            contents.add(file.bytes());
         }
         String html = value(form, "html", charsets);
         String text = value(form, "text", charsets);
@@ -66,7 +68,7 @@ public final class SendGridParser {
                 html != null,
                 attachments,
                 headers,
-                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null);
+                Bounces.isReportSender(from) ? ParsedEmail.Bounce.UNKNOWN : null).withAttachmentBytes(contents);
     }
 
     /** A text field decoded in the charset {@code charsets} names for it (UTF-8 otherwise). */

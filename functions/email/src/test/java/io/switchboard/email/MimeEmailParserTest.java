@@ -66,7 +66,7 @@ class MimeEmailParserTest {
         assertEquals(2, entry.attachments().size());
         Attachment image = entry.attachments().get(0);
         assertEquals(new Attachment("image", "image/png", "cid:hinge-photo@example.com", null, "hinge.png", null, 70L)
-                .withStatus(io.switchboard.core.model.AttachmentStatus.REFERENCE), image, "its bytes are not kept yet");
+                .withStatus(io.switchboard.core.model.AttachmentStatus.REFERENCE), image, "an entry built without storing names no object");
         Attachment pdf = entry.attachments().get(1);
         assertEquals("document", pdf.type());
         assertEquals("application/pdf", pdf.mimeType());
